@@ -1,0 +1,113 @@
+"""The model card: the one place that says how a face crop becomes model input.
+
+The game, `classify`, `analyze`, `tools/evaluate.py`, `tools/bench.py` and
+`tools/train.py` all read the card through `load_card`, and all turn pixels
+into model input through `ModelCard.normalise`, so preprocessing can never
+drift between training and play.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+#: Where the shipped model lives, relative to the repository root.
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+DEFAULT_MODEL = MODELS_DIR / "expression.tflite"
+
+#: The three emotions the game teaches, in the order the shipped model outputs them.
+GAME_LABELS = ("happy", "sad", "fear")
+
+#: What training uses when no card exists yet: pixels 0-255 -> 0-1.
+DEFAULT_INPUT = {"size": 48, "channels": 1, "scale": 1.0 / 255.0, "offset": 0.0}
+
+
+class ModelError(RuntimeError):
+    """The model or its card is missing, corrupt or inconsistent. The message names the file."""
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    labels: tuple[str, ...]
+    size: int
+    channels: int
+    scale: float
+    offset: float
+    thresholds: dict[str, float] = field(default_factory=dict)
+    sha256: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def normalise(self, faces_u8: np.ndarray) -> np.ndarray:
+        """uint8 grayscale crops (N, size, size) -> float32 model input (N, size, size, channels)."""
+        x = np.asarray(faces_u8, dtype=np.float32) * np.float32(self.scale) + np.float32(self.offset)
+        if x.ndim == 3:
+            x = x[..., None]
+        if self.channels != 1:
+            x = np.repeat(x, self.channels, axis=-1)
+        return x
+
+    def threshold(self, label: str, default: float = 0.5) -> float:
+        return float(self.thresholds.get(label, default))
+
+
+def card_path_for(model_path: str | Path) -> Path:
+    return Path(model_path).with_suffix(".json")
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def card_from_dict(data: dict, source: str = "<card>") -> ModelCard:
+    try:
+        labels = tuple(str(label) for label in data["labels"])
+        spec = data["input"]
+        card = ModelCard(
+            labels=labels,
+            size=int(spec["size"]),
+            channels=int(spec.get("channels", 1)),
+            scale=float(spec["scale"]),
+            offset=float(spec["offset"]),
+            thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
+            sha256=data.get("sha256"),
+            extra={k: v for k, v in data.items() if k not in {"labels", "input", "thresholds", "sha256"}},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(
+            f"{source}: the model card is missing or has a bad field ({exc!r}); it needs "
+            '"labels" and "input": {"size", "channels", "scale", "offset"}'
+        ) from exc
+    if not card.labels or card.size < 8 or card.channels not in (1, 3):
+        raise ModelError(f"{source}: the model card has an impossible labels/size/channels value")
+    return card
+
+
+def load_card(model_path: str | Path, verify_hash: bool = True) -> ModelCard:
+    """Read `<model>.json` beside `<model>.tflite`; check that the model file is the one it describes."""
+    model_path = Path(model_path)
+    path = card_path_for(model_path)
+    if not path.is_file():
+        raise ModelError(f"{path}: model card not found (expected beside the model {model_path.name})")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: the model card is not readable JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: the model card must be a JSON object")
+    card = card_from_dict(data, str(path))
+    if verify_hash and card.sha256 and model_path.is_file():
+        actual = sha256_of(model_path)
+        if actual != card.sha256:
+            raise ModelError(
+                f"{model_path}: the model file does not match its card (sha256 {actual[:12]}... "
+                f"but the card says {card.sha256[:12]}...); re-export the model or restore the file"
+            )
+    return card

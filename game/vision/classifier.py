@@ -1,0 +1,73 @@
+"""The expression classifier: a face crop in, happy/sad/fear probabilities out (LiteRT)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from game.vision.card import DEFAULT_MODEL, ModelCard, ModelError, card_from_dict, load_card
+
+
+class ExpressionClassifier:
+    """Runs `models/expression.tflite` as its card describes.
+
+    Args:
+        model_path: the .tflite file; its card is the .json beside it.
+        card: use this card instead of reading one (training evaluates before the card exists).
+        num_threads: LiteRT CPU threads; one keeps the UI thread's core free.
+    """
+
+    def __init__(self, model_path: str | Path = DEFAULT_MODEL, card: ModelCard | None = None,
+                 num_threads: int = 1):
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.model_path = Path(model_path)
+        if not self.model_path.is_file():
+            raise ModelError(f"{self.model_path}: model file not found; train one with tools/train.py "
+                             "or restore models/ from the repository")
+        self.card = card if card is not None else load_card(self.model_path)
+        try:
+            self._interpreter = Interpreter(model_path=str(self.model_path), num_threads=num_threads)
+            self._interpreter.allocate_tensors()
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"{self.model_path}: not a usable TFLite model ({exc})") from exc
+        inp = self._interpreter.get_input_details()[0]
+        out = self._interpreter.get_output_details()[0]
+        self._input_index, self._output_index = inp["index"], out["index"]
+        expected = (self.card.size, self.card.size, self.card.channels)
+        if tuple(inp["shape"][1:]) != expected:
+            raise ModelError(f"{self.model_path}: model input {tuple(inp['shape'])} does not match its card "
+                             f"(size {self.card.size}, channels {self.card.channels})")
+        if int(out["shape"][-1]) != len(self.card.labels):
+            raise ModelError(f"{self.model_path}: model has {out['shape'][-1]} outputs but its card "
+                             f"lists {len(self.card.labels)} labels")
+        self._batch = int(inp["shape"][0])
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.card.labels
+
+    def probabilities(self, faces_u8: np.ndarray) -> np.ndarray:
+        """uint8 crops (N, size, size) or one (size, size) -> float probabilities (N, labels)."""
+        faces = np.asarray(faces_u8)
+        if faces.ndim == 2:
+            faces = faces[None]
+        x = self.card.normalise(faces)
+        result = np.empty((len(x), len(self.card.labels)), np.float32)
+        for i in range(0, len(x), self._batch):
+            self._interpreter.set_tensor(self._input_index, x[i:i + self._batch])
+            self._interpreter.invoke()
+            result[i:i + self._batch] = self._interpreter.get_tensor(self._output_index)
+        return result
+
+    def classify(self, face_u8: np.ndarray) -> dict[str, float]:
+        """One crop -> {label: probability}."""
+        probs = self.probabilities(face_u8)[0]
+        return {label: float(p) for label, p in zip(self.card.labels, probs)}
+
+
+def default_card(labels=("happy", "sad", "fear")) -> ModelCard:
+    from game.vision.card import DEFAULT_INPUT
+
+    return card_from_dict({"labels": list(labels), "input": DEFAULT_INPUT})

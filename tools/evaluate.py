@@ -1,0 +1,136 @@
+"""Evaluate an expression model on labelled faces, through the game's own classifier.
+
+    python tools/evaluate.py --model models/expression.tflite --data ../shared/data/fer2013/val --json -
+
+DATA is a folder of class folders (happy/, sad/, fear/, optionally neutral/) or a
+fer2013.csv (with --split). With --peer fer, the `fer` package's own model is measured on
+the same faces, its 7 outputs read over happy/sad/fear only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+from game.vision.card import GAME_LABELS
+from game.vision.classifier import ExpressionClassifier, default_card
+from tools import fer_data, metrics
+
+
+def split_faces(faces: np.ndarray, labels: np.ndarray, model_labels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    mask = np.isin(labels, model_labels)
+    y = np.array([list(model_labels).index(c) for c in labels[mask]], dtype=int)
+    return faces[mask], y, faces[labels == "neutral"]
+
+
+def evaluate_arrays(model_path, faces: np.ndarray, labels: np.ndarray, card_free: bool = False) -> dict:
+    classifier = ExpressionClassifier(model_path, card=default_card() if card_free else None)
+    x, y, neutral = split_faces(faces, labels, classifier.labels)
+    probs = classifier.probabilities(x)
+    neutral_probs = classifier.probabilities(neutral) if len(neutral) else None
+    return metrics.summarise(probs, y, classifier.labels, neutral_probs)
+
+
+def fer_peer_probabilities(faces: np.ndarray) -> np.ndarray:
+    """The `fer` package's mini-Xception on 48x48 faces, renormalised over happy/sad/fear."""
+    from fer import FER
+
+    detector = FER(mtcnn=False)
+    order = [detector._get_labels()[i] for i in range(7)]  # id -> name, FER's own table
+    columns = [order.index(label) for label in GAME_LABELS]
+    x = (faces.astype(np.float32) / 255.0 - 0.5) * 2.0  # fer's preprocess_input(v2=True)
+    out = detector._FER__emotion_classifier.predict(x[..., None], batch_size=256, verbose=0)[:, columns]
+    return out / out.sum(axis=1, keepdims=True)
+
+
+def evaluate_fer_peer(faces: np.ndarray, labels: np.ndarray) -> dict:
+    x, y, neutral = split_faces(faces, labels, GAME_LABELS)
+    return metrics.summarise(fer_peer_probabilities(x), y, GAME_LABELS,
+                             fer_peer_probabilities(neutral) if len(neutral) else None)
+
+
+def save_plots(result: dict, labels, folder: Path, title: str) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    matrix = np.array(result["confusion_matrix"])
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            ax.text(j, i, f"{matrix[i, j]}\n{shares[i, j]:.0%}", ha="center", va="center",
+                    color="white" if shares[i, j] > 0.5 else "black", fontsize=9)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(f"{title}: accuracy {result['accuracy']:.3f}")
+    fig.tight_layout()
+    confusion_png = folder / "confusion_matrix.png"
+    fig.savefig(confusion_png, dpi=120)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    width = 0.27
+    for k, key in enumerate(("precision", "recall", "f1")):
+        values = [result["per_class"][label][key] for label in labels]
+        ax.bar(np.arange(len(labels)) + (k - 1) * width, values, width, label=key)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="lower right")
+    ax.set_title(f"{title}: macro-F1 {result['macro_f1']:.3f}")
+    fig.tight_layout()
+    bars_png = folder / "per_class.png"
+    fig.savefig(bars_png, dpi=120)
+    plt.close(fig)
+    return [confusion_png, bars_png]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="models/expression.tflite")
+    parser.add_argument("--data", required=True, help="folder of class folders, or fer2013.csv")
+    parser.add_argument("--split", default="val", help="with a CSV: train, val (PublicTest) or test (PrivateTest)")
+    parser.add_argument("--json", dest="json_out", default=None, help="write the metrics JSON here ('-' = stdout)")
+    parser.add_argument("--plots", default=None, help="folder for confusion_matrix.png and per_class.png")
+    parser.add_argument("--peer", choices=("fer",), default=None, help="also measure the fer package's model")
+    args = parser.parse_args(argv)
+
+    try:
+        faces, labels = fer_data.read_any(args.data, args.split, GAME_LABELS + ("neutral",))
+        result = {"model": str(args.model), "data": str(args.data),
+                  **evaluate_arrays(args.model, faces, labels)}
+    except (OSError, ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.peer == "fer":
+        result["peer_fer"] = evaluate_fer_peer(faces, labels)
+    if args.plots:
+        result["plots"] = [str(p) for p in save_plots(result, GAME_LABELS, Path(args.plots), Path(args.model).stem)]
+    text = json.dumps(result, indent=2)
+    if args.json_out == "-":
+        print(text)
+    elif args.json_out:
+        Path(args.json_out).write_text(text + "\n")
+    if args.json_out != "-":
+        peer = result.get("peer_fer")
+        print(f"accuracy {result['accuracy']:.4f}  macro_f1 {result['macro_f1']:.4f}  "
+              f"fear recall {result['per_class']['fear']['recall']:.4f}  "
+              f"neutral_false_accept {result.get('neutral_false_accept', float('nan')):.4f}  n {result['n']}"
+              + (f"\nfer peer: accuracy {peer['accuracy']:.4f} macro_f1 {peer['macro_f1']:.4f}" if peer else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
