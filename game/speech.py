@@ -1,0 +1,235 @@
+"""Spoken prompts and captions: pyttsx3 (espeak-ng on Linux) on its own thread.
+
+The UI calls `Speech.say(text, lang)` and never waits: the caption changes at once and the
+words are synthesised on a background thread into a small WAV file. The UI picks the finished
+file up with `take_ready()` and plays it on its own sound channel, so a new prompt can cut the
+old one off mid-word and the volume and mute settings apply to speech like every other sound.
+(pyttsx3's own `say` on Linux hands the audio to an external `aplay`, which cannot be
+interrupted and is often not installed on a kiosk.)
+
+A newer `say` always wins: a request that is still waiting, or whose audio arrives after a
+newer request, is dropped. When pyttsx3 or espeak-ng is missing or fails, `available` turns
+False, `error` says why, and the game goes on with captions only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from tempfile import mkdtemp
+from typing import Any, Callable
+
+#: Words per minute. espeak-ng's default (175) is too fast for four-year-olds.
+CHILD_RATE_WPM = 130
+
+#: Preferred espeak-ng voice ids per game language, best first (ids as pyttsx3 lists them).
+VOICE_PREFERENCES = {
+    "en": ("gmw/en-us", "gmw/en", "en"),
+    "id": ("poz/id", "id"),
+}
+
+EngineFactory = Callable[[], Any]
+
+
+class SpeechError(RuntimeError):
+    """Text could not be turned into audio. The message says which language and why."""
+
+
+def default_engine_factory() -> Any:
+    """A pyttsx3 engine (espeak-ng on Linux). Imported here so the game starts without it."""
+    import pyttsx3
+
+    return pyttsx3.init()
+
+
+def find_voice(engine: Any, lang: str) -> str:
+    """The id of the engine voice that speaks `lang` ("en" or "id"), found by listing voices."""
+    voices = list(engine.getProperty("voices") or [])
+    ids = {str(voice.id).lower(): voice for voice in voices}
+    for preferred in VOICE_PREFERENCES.get(lang, (lang,)):
+        if preferred in ids:
+            return ids[preferred].id
+    for voice in voices:  # any voice whose language or file name is this language
+        languages = [str(code).lower() for code in (getattr(voice, "languages", None) or [])]
+        if any(code == lang or code.startswith(lang + "-") for code in languages):
+            return voice.id
+        if str(voice.id).lower().rsplit("/", 1)[-1] == lang:
+            return voice.id
+    raise SpeechError(f"no text-to-speech voice for language {lang!r} (listed {len(voices)} voices)")
+
+
+def _synthesize(engine: Any, text: str, lang: str, path: Path, rate: int) -> Path:
+    engine.setProperty("voice", find_voice(engine, lang))
+    engine.setProperty("rate", rate)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine.save_to_file(text, str(path))
+    engine.runAndWait()
+    if not path.exists() or path.stat().st_size <= 44:  # 44 bytes = a WAV header with no sound
+        raise SpeechError(f"speech engine wrote no audio for {lang!r} text {text[:40]!r} to {path}")
+    return path
+
+
+def synthesize_to_file(text: str, lang: str, path: str | Path, *, rate: int = CHILD_RATE_WPM,
+                       engine_factory: EngineFactory = default_engine_factory) -> Path:
+    """Write `text` spoken in `lang` to the WAV file `path` and return the path.
+
+    For tools and tests. Do not call it while a `Speech` is running in the same process:
+    pyttsx3 keeps one espeak-ng engine per process and it is not safe to drive from two threads.
+    """
+    try:
+        engine = engine_factory()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no speech here"
+        raise SpeechError(f"text-to-speech is not available: {exc}") from exc
+    return _synthesize(engine, text, lang, Path(path), rate)
+
+
+def wav_duration_s(path: str | Path) -> float:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnframes() / float(wav.getframerate())
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """Synthesised speech ready to play. `generation` orders requests: newer is larger."""
+
+    text: str
+    lang: str
+    generation: int
+    wav_path: Path
+
+
+class Speech:
+    """Captions now, spoken words soon after, never a wait.
+
+    `say` sets `caption` immediately and queues the words (replacing anything not yet spoken).
+    The UI calls `take_ready()` each frame and plays what it returns. Synthesised files are
+    cached by (language, rate, text), so repeated prompts cost nothing after the first time.
+    """
+
+    def __init__(self, *, engine_factory: EngineFactory = default_engine_factory,
+                 rate: int = CHILD_RATE_WPM, cache_dir: str | Path | None = None,
+                 enabled: bool = True) -> None:
+        self._engine_factory = engine_factory
+        self._rate = rate
+        self._cache_dir = Path(cache_dir) if cache_dir else None
+        self._enabled = enabled
+        self._lock = threading.Condition()
+        self._generation = 0
+        self._pending: tuple[int, str, str] | None = None
+        self._ready: Utterance | None = None
+        self._caption = ""
+        self._caption_lang = ""
+        self._error: str | None = None if enabled else "muted"
+        self._closing = False
+        self._busy = False                    # the speech thread is synthesising right now
+        self._thread: threading.Thread | None = None
+
+    # -- UI side -------------------------------------------------------------------------
+    def start(self) -> "Speech":
+        if self._enabled and self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
+            self._thread.start()
+        return self
+
+    def say(self, text: str, lang: str) -> None:
+        """Show `text` as the caption now and speak it soon; stale requests are dropped."""
+        with self._lock:
+            self._generation += 1
+            self._caption, self._caption_lang = text, lang
+            self._ready = None
+            if self._enabled and self._error is None and text.strip():
+                self._pending = (self._generation, text, lang)
+                self._lock.notify()
+            else:
+                self._pending = None
+
+    def silence(self) -> None:
+        """Drop anything not yet played and clear the caption."""
+        with self._lock:
+            self._generation += 1
+            self._pending, self._ready = None, None
+            self._caption = ""
+
+    def take_ready(self) -> Utterance | None:
+        """The newest finished utterance, once; None when nothing new is ready."""
+        with self._lock:
+            ready, self._ready = self._ready, None
+            return ready
+
+    @property
+    def caption(self) -> str:
+        with self._lock:
+            return self._caption
+
+    @property
+    def generation(self) -> int:
+        with self._lock:
+            return self._generation
+
+    @property
+    def available(self) -> bool:
+        with self._lock:
+            return self._enabled and self._error is None
+
+    @property
+    def error(self) -> str | None:
+        with self._lock:
+            return self._error
+
+    def close(self, timeout: float = 2.0) -> None:
+        with self._lock:
+            self._closing = True
+            self._pending = None
+            self._lock.notify()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until nothing is pending (tests and tools only; the UI never calls this)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._pending is None and not self._busy, timeout)
+
+    # -- speech thread -------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            engine = self._engine_factory()
+        except Exception as exc:  # noqa: BLE001 - no engine: captions only
+            self._fail(f"text-to-speech is not available ({type(exc).__name__}: {exc})")
+            return
+        cache_dir = self._cache_dir or Path(mkdtemp(prefix="emotion-game-speech-"))
+        while True:
+            with self._lock:
+                self._lock.wait_for(lambda: self._pending is not None or self._closing)
+                if self._closing:
+                    return
+                generation, text, lang = self._pending
+                self._pending = None
+                self._busy = True
+            try:
+                path = cache_dir / f"{lang}-{self._rate}-{_digest(text)}.wav"
+                if not path.exists():
+                    _synthesize(engine, text, lang, path.with_suffix(".tmp.wav"), self._rate)
+                    path.with_suffix(".tmp.wav").replace(path)
+            except Exception as exc:  # noqa: BLE001 - speech failed: captions only
+                self._fail(f"could not speak {lang!r} text ({type(exc).__name__}: {exc})")
+                return
+            with self._lock:
+                self._busy = False
+                if generation == self._generation:  # still the newest request
+                    self._ready = Utterance(text, lang, generation, path)
+                self._lock.notify_all()
+
+    def _fail(self, message: str) -> None:
+        with self._lock:
+            self._error = message
+            self._pending = None
+            self._busy = False
+            self._lock.notify_all()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
