@@ -1,0 +1,1 @@
+"""The game itself: round rules, scoring, calibration (pure) and the pygame scenes."""

@@ -1,0 +1,118 @@
+"""Per-child calibration and difficulty: the thresholds a round really uses.
+
+Some children's resting faces read as a little sad or a little scared to the model. With a
+fixed threshold such a child "matches" without trying, which teaches nothing. So at a child's
+first session the game asks for a calm face for a few seconds and keeps, per emotion, a high
+quantile of the smoothed probabilities it saw (the child's neutral baseline). A round's
+threshold then becomes
+
+    threshold' = max(threshold, min(baseline_p + MARGIN, CAP))
+
+It never drops below the level's threshold, so calibration can only remove false matches;
+and it only rises for an emotion this child's calm face already leans toward, so a real
+expression (which the model reads far above the calm face) still matches as fast as before.
+The cap keeps a match reachable for every child.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+from game.play.rules import FaceState, RoundSpec, face_state
+from game.vision.observation import Observation
+
+CALM_SECONDS = 4.0          # how long the child holds a calm face
+MIN_FACE_FRAMES = 12        # fewer frames with one clear face than this: try again another time
+BASELINE_QUANTILE = 0.9     # most of the calm face's flicker stays under the baseline
+MARGIN = 0.15               # how far above the calm face a real expression has to reach
+CAP = 0.90                  # adapted thresholds stay below this (and below 0.95 always)
+
+
+def baseline_from(samples: list[dict[str, float]], labels: tuple[str, ...],
+                  quantile: float = BASELINE_QUANTILE) -> dict[str, float]:
+    """Per label, the `quantile` of the smoothed probabilities seen on the calm face."""
+    return {label: float(np.quantile([s.get(label, 0.0) for s in samples], quantile))
+            for label in labels}
+
+
+def adapted_threshold(threshold: float, baseline_p: float | None,
+                      margin: float = MARGIN, cap: float = CAP) -> float:
+    if baseline_p is None:
+        return threshold
+    return max(threshold, min(baseline_p + margin, cap))
+
+
+@dataclass
+class CalmFaceRecorder:
+    """Collects the smoothed probabilities of `seconds` of one clear face, frame by frame.
+
+    Time only runs while exactly one face looks at the camera, so a child who wanders off
+    for a moment simply takes a little longer.
+    """
+
+    labels: tuple[str, ...]
+    seconds: float = CALM_SECONDS
+    samples: list[dict[str, float]] = field(default_factory=list)
+    face_time_s: float = 0.0
+    _last_now: float | None = None
+    _last_frame: tuple[float, int] | None = None
+
+    def step(self, now: float, obs: Observation | None) -> FaceState:
+        state = face_state(obs, now)
+        dt = 0.0 if self._last_now is None else max(0.0, now - self._last_now)
+        self._last_now = now
+        if state is FaceState.OK:
+            self.face_time_s += dt
+            key = (obs.captured_at, obs.frame_index)
+            if key != self._last_frame:
+                self._last_frame = key
+                self.samples.append(dict(obs.smoothed))
+        return state
+
+    @property
+    def done(self) -> bool:
+        return self.face_time_s >= self.seconds
+
+    @property
+    def progress(self) -> float:
+        return min(1.0, self.face_time_s / self.seconds) if self.seconds > 0 else 1.0
+
+    def baseline(self) -> dict[str, float] | None:
+        """The baseline, or None when too few clear frames were seen to trust one."""
+        if len(self.samples) < MIN_FACE_FRAMES:
+            return None
+        return baseline_from(self.samples, self.labels)
+
+
+class Difficulty(str, Enum):
+    """Teacher's setting: how strong and how long a face must be, and how much time there is."""
+
+    EASY = "easy"
+    NORMAL = "normal"
+    HARD = "hard"
+
+    @property
+    def threshold_shift(self) -> float:
+        return {"easy": -0.05, "normal": 0.0, "hard": 0.05}[self.value]
+
+    @property
+    def hold_factor(self) -> float:
+        return {"easy": 0.75, "normal": 1.0, "hard": 1.25}[self.value]
+
+    @property
+    def time_factor(self) -> float:
+        return {"easy": 1.5, "normal": 1.0, "hard": 0.8}[self.value]
+
+
+def round_spec(emotion: str, threshold: float, hold_s: float, time_limit_s: float, *,
+               baseline: dict[str, float] | None = None,
+               difficulty: Difficulty = Difficulty.NORMAL) -> RoundSpec:
+    """The rules one attempt is judged by: level values, then difficulty, then calibration."""
+    shifted = min(0.95, max(0.05, threshold + difficulty.threshold_shift))
+    calibrated = adapted_threshold(shifted, (baseline or {}).get(emotion))
+    return RoundSpec(emotion=emotion, threshold=round(min(calibrated, 0.95), 4),
+                     hold_s=hold_s * difficulty.hold_factor,
+                     time_limit_s=time_limit_s * difficulty.time_factor)

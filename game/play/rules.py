@@ -1,0 +1,217 @@
+"""Round rules: plain code over observations and time, no pygame, no camera, no model.
+
+A round is won when the smoothed probability of the target emotion stays at or above the
+threshold for `hold_s` seconds while one face looks at the camera. It ends in a timeout after
+`time_limit_s` seconds of a working camera (a camera that is still starting or has failed does
+not eat the child's time). The face state says what to tell the child kindly: nobody there,
+several friends crowding in, or looking away.
+
+The game calls `RoundJudge.step(now, latest_observation)` every frame; a test folds a list of
+observations through `judge_observations` and asserts the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Iterable
+
+from game.vision.observation import CameraStatus, Observation
+
+#: An observation older than this is stale: the camera or the model has stalled.
+STALE_AFTER_S = 1.0
+
+
+class FaceState(str, Enum):
+    OK = "ok"
+    NO_FACE = "no face"
+    MANY_FACES = "many faces"
+    LOOKING_AWAY = "looking away"
+    CAMERA_STARTING = "camera starting"   # starting, reconnecting, or frames have stalled
+    NO_CAMERA = "no camera"               # never opened, or a video/folder has ended
+
+    @property
+    def camera_working(self) -> bool:
+        return self not in (FaceState.CAMERA_STARTING, FaceState.NO_CAMERA)
+
+
+def face_state(obs: Observation | None, now: float | None = None) -> FaceState:
+    """What the camera sees, in the order that matters to a child."""
+    if obs is None or obs.camera_status is CameraStatus.STARTING:
+        return FaceState.CAMERA_STARTING
+    if obs.camera_status is CameraStatus.LOST:
+        return FaceState.CAMERA_STARTING
+    if obs.camera_status in (CameraStatus.NO_CAMERA, CameraStatus.ENDED):
+        return FaceState.NO_CAMERA
+    if now is not None and now - obs.captured_at > STALE_AFTER_S:
+        return FaceState.CAMERA_STARTING
+    if obs.n_faces <= 0 or obs.face_box is None:
+        return FaceState.NO_FACE
+    if obs.n_faces > 1:
+        return FaceState.MANY_FACES
+    if obs.looking_away:
+        return FaceState.LOOKING_AWAY
+    return FaceState.OK
+
+
+@dataclass(frozen=True)
+class HoldTimer:
+    """True once `p_target` has stayed at or above `threshold` for `hold_s` seconds."""
+
+    threshold: float
+    hold_s: float
+    since: float | None = None
+
+    def step(self, t: float, p_target: float) -> tuple["HoldTimer", bool]:
+        if p_target < self.threshold:
+            return replace(self, since=None), False
+        since = self.since if self.since is not None else t
+        return replace(self, since=since), t - since >= self.hold_s
+
+    def progress(self, t: float) -> float:
+        """How much of the hold is done, 0..1 (for the gauge's "hold it!" ring)."""
+        if self.since is None:
+            return 0.0
+        if self.hold_s <= 0:
+            return 1.0
+        return max(0.0, min(1.0, (t - self.since) / self.hold_s))
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    emotion: str
+    threshold: float
+    hold_s: float
+    time_limit_s: float
+
+
+class Outcome(str, Enum):
+    RUNNING = "running"
+    MATCHED = "matched"
+    TIMEOUT = "timeout"
+
+
+@dataclass
+class AttemptStats:
+    """What the camera saw during one attempt, counted once per camera frame.
+
+    `positive` frames show the target at or above the threshold, `negative` frames show a
+    usable face below it, `noface` frames have no usable face (nobody, crowding, looking away).
+    """
+
+    frames: int = 0
+    face_frames: int = 0
+    positive_frames: int = 0
+    negative_frames: int = 0
+    noface_frames: int = 0
+    peak_prob: float = 0.0
+    sum_prob: float = 0.0
+
+    def add(self, state: FaceState, p_target: float, threshold: float) -> None:
+        if not state.camera_working:
+            return
+        self.frames += 1
+        if state is not FaceState.OK:
+            self.noface_frames += 1
+            return
+        self.face_frames += 1
+        self.sum_prob += p_target
+        self.peak_prob = max(self.peak_prob, p_target)
+        if p_target >= threshold:
+            self.positive_frames += 1
+        else:
+            self.negative_frames += 1
+
+    @property
+    def mean_prob(self) -> float:
+        return self.sum_prob / self.face_frames if self.face_frames else 0.0
+
+    def share(self, count: int) -> float:
+        return count / self.frames if self.frames else 0.0
+
+    @property
+    def face_share(self) -> float:
+        return self.share(self.face_frames)
+
+    @property
+    def positive_share(self) -> float:
+        return self.share(self.positive_frames)
+
+    @property
+    def negative_share(self) -> float:
+        return self.share(self.negative_frames)
+
+    @property
+    def noface_share(self) -> float:
+        return self.share(self.noface_frames)
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    outcome: Outcome
+    face: FaceState
+    p_target: float          # smoothed target probability now (0 without a usable face)
+    hold_progress: float     # 0..1
+    elapsed_s: float         # camera-working time since the round started
+    time_left_s: float
+
+
+@dataclass
+class RoundJudge:
+    """Steps one attempt of a round. Feed it the UI clock and the newest observation."""
+
+    spec: RoundSpec
+    started_at: float
+    stats: AttemptStats = field(default_factory=AttemptStats)
+    outcome: Outcome = Outcome.RUNNING
+    time_to_match_s: float | None = None
+    ended_at: float | None = None
+    _hold: HoldTimer | None = None
+    _elapsed_s: float = 0.0
+    _last_now: float | None = None
+    _last_frame: tuple[float, int] | None = None
+
+    def __post_init__(self) -> None:
+        self._hold = HoldTimer(self.spec.threshold, self.spec.hold_s)
+        self._last_now = self.started_at
+
+    def step(self, now: float, obs: Observation | None) -> RoundStatus:
+        state = face_state(obs, now)
+        p_target = float(obs.smoothed.get(self.spec.emotion, 0.0)) if obs and state is FaceState.OK else 0.0
+        if self.outcome is not Outcome.RUNNING:
+            return self._status(now, state, p_target)
+        dt = max(0.0, now - (self._last_now if self._last_now is not None else now))
+        self._last_now = now
+        if state.camera_working:
+            self._elapsed_s += dt
+        frame_key = (obs.captured_at, obs.frame_index) if obs is not None else None
+        if frame_key is not None and frame_key != self._last_frame:
+            self._last_frame = frame_key
+            self.stats.add(state, p_target, self.spec.threshold)
+        self._hold, held = self._hold.step(now, p_target)
+        if held:
+            self.outcome, self.ended_at = Outcome.MATCHED, now
+            self.time_to_match_s = self._elapsed_s
+        elif self._elapsed_s >= self.spec.time_limit_s:
+            self.outcome, self.ended_at = Outcome.TIMEOUT, now
+        return self._status(now, state, p_target)
+
+    def _status(self, now: float, state: FaceState, p_target: float) -> RoundStatus:
+        progress = 1.0 if self.outcome is Outcome.MATCHED else self._hold.progress(now)
+        return RoundStatus(self.outcome, state, p_target, progress, self._elapsed_s,
+                           max(0.0, self.spec.time_limit_s - self._elapsed_s))
+
+
+def judge_observations(spec: RoundSpec, observations: Iterable[Observation],
+                       started_at: float | None = None) -> RoundJudge:
+    """Fold observations (in time order, timed by `captured_at`) through one attempt."""
+    judge: RoundJudge | None = None
+    for obs in observations:
+        if judge is None:
+            judge = RoundJudge(spec, obs.captured_at if started_at is None else started_at)
+        judge.step(obs.captured_at, obs)
+        if judge.outcome is not Outcome.RUNNING:
+            break
+    if judge is None:
+        judge = RoundJudge(spec, started_at or 0.0)
+    return judge

@@ -1,0 +1,118 @@
+"""Round rules over observation lists: no window, no camera, no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.play.rules import (FaceState, HoldTimer, Outcome, RoundJudge, RoundSpec, face_state,
+                             judge_observations)
+from game.vision.observation import CameraStatus
+from tests.play.observations import obs, ramp, stream
+
+SPEC = RoundSpec(emotion="happy", threshold=0.6, hold_s=1.0, time_limit_s=10.0)
+
+
+def test_hold_timer_needs_an_unbroken_hold():
+    timer = HoldTimer(threshold=0.6, hold_s=1.0)
+    timer, done = timer.step(0.0, 0.7)
+    assert not done and timer.since == 0.0
+    timer, done = timer.step(0.9, 0.7)
+    assert not done and timer.progress(0.9) == pytest.approx(0.9)
+    timer, done = timer.step(0.95, 0.5)         # a dip resets the hold
+    assert not done and timer.since is None and timer.progress(0.95) == 0.0
+    timer, done = timer.step(1.0, 0.6)          # exactly the threshold counts
+    timer, done = timer.step(2.0, 0.8)
+    assert done
+
+
+def test_match_when_target_held_for_hold_time():
+    observations = stream(0.0, 2.0, target="happy", p=0.2) + stream(2.0, 3.0, target="happy", p=0.8)
+    judge = judge_observations(SPEC, observations)
+    assert judge.outcome is Outcome.MATCHED
+    assert judge.time_to_match_s == pytest.approx(3.0, abs=0.1)   # 2 s calm + 1 s hold
+    assert judge.stats.peak_prob == pytest.approx(0.8)
+    assert judge.stats.face_share == 1.0
+
+
+def test_a_brief_flash_does_not_match():
+    flashes = []
+    for k in range(5):    # 0.5 s of happy, then 1 s calm, five times
+        flashes += stream(1.5 * k, 0.5, target="happy", p=0.9) + stream(1.5 * k + 0.5, 1.0, target="happy", p=0.3)
+    flashes += stream(7.5, 3.0, target="happy", p=0.3)
+    judge = judge_observations(SPEC, flashes)
+    assert judge.outcome is Outcome.TIMEOUT
+    assert judge.time_to_match_s is None
+    assert judge.stats.positive_share == pytest.approx(2.5 / 10.0, abs=0.02)   # ends at the 10 s limit
+
+
+def test_the_wrong_emotion_never_matches():
+    judge = judge_observations(SPEC, stream(0.0, 11.0, target="sad", p=0.95))
+    assert judge.outcome is Outcome.TIMEOUT
+    assert judge.stats.peak_prob < 0.1
+
+
+def test_timeout_at_time_limit():
+    judge = judge_observations(SPEC, stream(0.0, 12.0, target="happy", p=0.4))
+    assert judge.outcome is Outcome.TIMEOUT
+    assert judge.ended_at == pytest.approx(10.0, abs=0.1)
+    assert judge.stats.mean_prob == pytest.approx(0.4)
+    assert judge.stats.negative_share == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("kwargs,state", [
+    ({"n_faces": 0}, FaceState.NO_FACE),
+    ({"n_faces": 2, "target": "happy", "p": 0.9}, FaceState.MANY_FACES),
+    ({"looking_away": True, "target": "happy", "p": 0.9}, FaceState.LOOKING_AWAY),
+    ({"status": CameraStatus.STARTING}, FaceState.CAMERA_STARTING),
+    ({"status": CameraStatus.LOST}, FaceState.CAMERA_STARTING),
+    ({"status": CameraStatus.NO_CAMERA}, FaceState.NO_CAMERA),
+    ({"target": "happy", "p": 0.9}, FaceState.OK),
+])
+def test_face_states(kwargs, state):
+    assert face_state(obs(1.0, **kwargs), now=1.0) is state
+
+
+def test_stale_observation_means_the_camera_stalled():
+    assert face_state(obs(1.0, "happy", 0.9), now=3.0) is FaceState.CAMERA_STARTING
+    assert face_state(None) is FaceState.CAMERA_STARTING
+
+
+@pytest.mark.parametrize("kwargs", [{"n_faces": 2}, {"looking_away": True}])
+def test_crowding_or_looking_away_does_not_count_toward_a_match(kwargs):
+    judge = judge_observations(SPEC, stream(0.0, 11.0, target="happy", p=0.95, **kwargs))
+    assert judge.outcome is Outcome.TIMEOUT
+    assert judge.stats.noface_share == 1.0 and judge.stats.face_share == 0.0
+
+
+def test_no_face_counts_in_stats_and_interrupts_the_hold():
+    observations = (stream(0.0, 0.8, target="happy", p=0.9) + stream(0.8, 0.4, n_faces=0)
+                    + stream(1.2, 1.5, target="happy", p=0.9))
+    judge = judge_observations(SPEC, observations)
+    assert judge.outcome is Outcome.MATCHED
+    assert judge.time_to_match_s == pytest.approx(2.2, abs=0.1)   # the hold restarted at 1.2 s
+    assert judge.stats.noface_share == pytest.approx(0.4 / 2.2, abs=0.05)
+
+
+def test_camera_trouble_pauses_the_clock():
+    starting = stream(0.0, 5.0, status=CameraStatus.STARTING)
+    working = stream(5.0, 7.0, target="happy", p=0.2)
+    judge = judge_observations(SPEC, starting + working)
+    assert judge.outcome is Outcome.RUNNING          # only 7 of the 10 seconds have been used
+    assert judge.stats.frames == len(working)
+
+
+def test_judge_counts_each_camera_frame_once_at_ui_frame_rate():
+    judge = RoundJudge(SPEC, started_at=0.0)
+    frame = obs(0.0, "happy", 0.9)
+    for i in range(60):                                  # 60 UI frames, one camera frame
+        judge.step(i / 120, frame)
+    assert judge.stats.frames == 1
+    status = judge.step(0.6, frame)
+    assert status.hold_progress == pytest.approx(0.6) and status.outcome is Outcome.RUNNING
+
+
+def test_ramp_up_matches_once_over_threshold_for_hold():
+    observations = ramp(0.0, 2.0, "happy", 0.0, 1.0) + stream(2.0, 2.0, target="happy", p=1.0)
+    judge = judge_observations(SPEC, observations)
+    assert judge.outcome is Outcome.MATCHED
+    assert 1.0 + 1.2 - 0.1 < judge.time_to_match_s < 1.0 + 1.2 + 0.15   # crossed 0.6 at 1.2 s
