@@ -91,12 +91,29 @@ class Outcome(str, Enum):
     TIMEOUT = "timeout"
 
 
+#: Valence of the labels, for the teacher's "positive / negative / other" shares.
+POSITIVE_LABELS = frozenset({"happy"})
+NEGATIVE_LABELS = frozenset({"sad", "fear", "angry", "disgust"})
+#: A label "leads" a frame only when it is clearly ahead; a neutral face (which the model
+#: spreads evenly over its labels) leads with nothing and counts as "other".
+LEAD_MIN = 0.5
+
+
+def leading_label(smoothed: dict[str, float]) -> str | None:
+    if not smoothed:
+        return None
+    label, p = max(smoothed.items(), key=lambda item: item[1])
+    return label if p >= LEAD_MIN else None
+
+
 @dataclass
 class AttemptStats:
-    """What the camera saw during one attempt, counted once per camera frame.
+    """What the camera saw during one attempt, counted once per camera frame while it works.
 
-    `positive` frames show the target at or above the threshold, `negative` frames show a
-    usable face below it, `noface` frames have no usable face (nobody, crowding, looking away).
+    As the progress store defines them: `face` frames show a face at all (even when crowded or
+    turned away), `noface` frames do not; `positive` frames are face frames where happy
+    clearly leads, `negative` frames where sad or fear does. The target probability (peak,
+    mean) is taken over face frames.
     """
 
     frames: int = 0
@@ -107,19 +124,21 @@ class AttemptStats:
     peak_prob: float = 0.0
     sum_prob: float = 0.0
 
-    def add(self, state: FaceState, p_target: float, threshold: float) -> None:
+    def add(self, state: FaceState, obs: Observation, target: str) -> None:
         if not state.camera_working:
             return
         self.frames += 1
-        if state is not FaceState.OK:
+        if obs.n_faces <= 0 or not obs.smoothed:
             self.noface_frames += 1
             return
         self.face_frames += 1
+        p_target = float(obs.smoothed.get(target, 0.0))
         self.sum_prob += p_target
         self.peak_prob = max(self.peak_prob, p_target)
-        if p_target >= threshold:
+        leader = leading_label(obs.smoothed)
+        if leader in POSITIVE_LABELS:
             self.positive_frames += 1
-        else:
+        elif leader in NEGATIVE_LABELS:
             self.negative_frames += 1
 
     @property
@@ -187,7 +206,7 @@ class RoundJudge:
         frame_key = (obs.captured_at, obs.frame_index) if obs is not None else None
         if frame_key is not None and frame_key != self._last_frame:
             self._last_frame = frame_key
-            self.stats.add(state, p_target, self.spec.threshold)
+            self.stats.add(state, obs, self.spec.emotion)
         self._hold, held = self._hold.step(now, p_target)
         if held:
             self.outcome, self.ended_at = Outcome.MATCHED, now
