@@ -15,9 +15,9 @@ from typing import Any
 #: ran out of time; "skipped": the child (or teacher) moved on.
 OUTCOMES = ("matched", "timeout", "skipped")
 
-#: Longest child name we keep. Far above any real name; it only stops a stuck key from
-#: filling the teacher report with one endless line.
-MAX_NAME_CHARS = 200
+#: Longest child name we keep. Far above any real name (a 5000-character name is kept
+#: exactly); it only stops a stuck key from filling the database.
+MAX_NAME_CHARS = 20_000
 
 
 class ProgressError(Exception):
@@ -25,20 +25,19 @@ class ProgressError(Exception):
 
 
 def clean_name(name: object) -> str:
-    """A child's name as we store it: any text, kept exactly, except empty or absurdly long.
-
-    Names are free text (unicode, emoji, right-to-left scripts), so nothing is stripped or
-    normalised inside; only surrounding whitespace is removed so "Ana " and "Ana" are one child.
+    """A child's name as we store it: exactly as typed (unicode, emoji, right-to-left scripts,
+    spaces and all), except that an empty or blank name is refused with a message saying why.
     """
     if not isinstance(name, str):
         raise ProgressError(f"A child's name must be text, not {type(name).__name__}.")
-    cleaned = name.strip()
-    if not cleaned:
+    if not name.strip():
         raise ProgressError("A child's name cannot be empty: please type a name or a nickname.")
-    if len(cleaned) > MAX_NAME_CHARS:
+    if "\x00" in name:
+        raise ProgressError("A child's name cannot contain a NUL character; please retype it.")
+    if len(name) > MAX_NAME_CHARS:
         raise ProgressError(
-            f"That name is {len(cleaned)} characters long; please keep it under {MAX_NAME_CHARS}.")
-    return cleaned
+            f"That name is {len(name)} characters long; please keep it under {MAX_NAME_CHARS}.")
+    return name
 
 
 def as_utc(moment: datetime) -> datetime:
