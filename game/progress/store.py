@@ -219,6 +219,11 @@ class Store:
     def _ensure_schema(self) -> None:
         if self._schema_ready:
             return
+        # Reading the version needs no write lock (another kiosk may be writing right now).
+        with self._engine.connect() as conn, conn.begin():
+            if schema.current_version(conn) == schema.SCHEMA_VERSION:
+                self._schema_ready = True
+                return
         with self._write() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
