@@ -1,0 +1,84 @@
+"""Where a level's files may live: only inside the assets folder, and only if they exist."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from pydantic_core import PydanticCustomError
+
+from game.levels.suggest import closest
+
+#: Picture formats pygame loads on every platform we ship to.
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def asset_names(assets_dir: Path, suffixes: tuple[str, ...] = PICTURE_SUFFIXES) -> list[str]:
+    """Every file under `assets_dir` with one of `suffixes`, as 'faces/happy-1.png'."""
+    try:
+        return sorted(p.relative_to(assets_dir).as_posix() for p in assets_dir.rglob("*")
+                      if p.suffix.lower() in suffixes and p.is_file())
+    except OSError:
+        return []
+
+
+def _error(error_type: str, message: str, suggestion: str | None, **ctx: object) -> PydanticCustomError:
+    return PydanticCustomError(error_type, message, {**ctx, "suggestion": suggestion})
+
+
+def resolve_asset(value: object, assets_dir: Path, kind: str = "picture",
+                  suffixes: tuple[str, ...] = PICTURE_SUFFIXES) -> Path:
+    """The absolute, resolved path of `value` (written relative to `assets_dir`).
+
+    Refuses anything that is not plain text, absolute paths, '..', symlinks that lead out of
+    the folder, missing files and formats the game cannot show. Each refusal is a
+    PydanticCustomError whose ctx carries a suggestion, so the loader can report it.
+    """
+    example = "faces/happy-1.png"
+    if not isinstance(value, str):
+        raise _error("asset_type", "The {kind} must be a file name in quotes.",
+                     f'For example: {kind} = "{example}"', kind=kind)
+    text = value.strip()
+    if not text:
+        raise _error("asset_empty", "The {kind} is empty.", f'For example: {kind} = "{example}"', kind=kind)
+    if "\\" in text:
+        raise _error("asset_backslash", "The {kind} path uses '\\'; write folders with '/'.",
+                     f'Did you mean "{text.replace(chr(92), "/")}"?', kind=kind)
+    if "\x00" in text:
+        raise _error("asset_outside", "The {kind} path has a character that no file name has.", None, kind=kind)
+    root = assets_dir.resolve()
+    if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or PureWindowsPath(text).drive:
+        suggestion = "Write it relative to the assets folder."
+        try:
+            suggestion = f'Did you mean "{Path(text).resolve().relative_to(root).as_posix()}"?'
+        except (ValueError, OSError):
+            pass
+        raise _error("asset_absolute", "The {kind} \"{path}\" is a full path; pictures are named "
+                     "from inside the assets folder.", suggestion, kind=kind, path=text)
+    if ".." in PurePosixPath(text).parts:
+        raise _error("asset_outside", "The {kind} \"{path}\" points outside the assets folder.",
+                     "Keep pictures inside assets/ and name them from there.", kind=kind, path=text)
+    try:
+        resolved = (root / text).resolve()
+        inside = resolved.is_relative_to(root)
+        exists = inside and resolved.is_file()
+    except (OSError, ValueError, RuntimeError):   # RuntimeError: a symlink loop
+        inside, exists, resolved = False, False, root
+    if not inside:
+        raise _error("asset_outside", "The {kind} \"{path}\" leads outside the assets folder "
+                     "(through a link).", "Copy the file into assets/ instead of linking to it.",
+                     kind=kind, path=text)
+    if not exists:
+        names = asset_names(root, suffixes)
+        guess = closest(text, names)
+        if guess is None:   # "happy.png" for "faces/happy-1.png": match on the file name alone
+            by_name = {PurePosixPath(n).name: n for n in names}
+            name_guess = closest(PurePosixPath(text).name, by_name)
+            guess = by_name[name_guess] if name_guess else None
+        raise _error("asset_missing", "There is no {kind} \"{path}\" in the assets folder.",
+                     f'Did you mean "{guess}"?' if guess else "Check the spelling and the folder name.",
+                     kind=kind, path=text)
+    if resolved.suffix.lower() not in suffixes:
+        raise _error("asset_format", "The {kind} \"{path}\" is not a picture the game can show.",
+                     "Use a " + " or ".join(s.lstrip(".").upper() for s in suffixes) + " file.",
+                     kind=kind, path=text)
+    return resolved

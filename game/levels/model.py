@@ -1,0 +1,326 @@
+"""The shape of a level: typed, frozen objects that the game plays and a teacher writes as TOML.
+
+Everything a curriculum designer can get wrong is checked here or in the loader, so the play
+code can trust what it gets: every round has a known emotion, text in both languages, a
+picture that exists inside the assets folder, and sane timings.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from game.levels.suggest import closest
+
+#: The emotions a round can ask for, in the order the game teaches them.
+EMOTIONS = ("happy", "sad", "fear")
+
+#: Words a teacher might write for an emotion, mapped to the name the game uses.
+#: difflib alone would not connect "scared" with "fear"; these make the suggestion useful.
+EMOTION_SYNONYMS = {
+    "happiness": "happy", "joy": "happy", "joyful": "happy", "glad": "happy", "smile": "happy",
+    "senang": "happy", "gembira": "happy", "bahagia": "happy",
+    "sadness": "sad", "unhappy": "sad", "cry": "sad", "crying": "sad", "sedih": "sad",
+    "scared": "fear", "afraid": "fear", "fearful": "fear", "frightened": "fear",
+    "scary": "fear", "surprise": "fear", "surprised": "fear", "takut": "fear",
+}
+
+LANGUAGES = ("en", "id")
+
+#: Level modes. "practice": the normal round with picture, spoken prompt and hints.
+#: "mirror": a quick copy-the-picture game with short rounds; the game keeps chatter short.
+MODES = ("practice", "mirror")
+
+#: A level id doubles as its file name, so it is kept to lowercase letters, digits and dashes.
+LEVEL_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+LEVEL_ID_MAX = 40
+
+#: Punctuation that espeak-ng reads as a pause or intonation rather than saying its name.
+SPOKEN_PUNCTUATION = set(" .,!?'\u2019-:;")
+
+#: Most stars a child can earn on one level; `unlock.min_stars` counts these.
+MAX_STARS = 3
+
+TITLE_MAX = 40
+LINE_MAX = 120
+STORY_MAX = 240
+HINTS_MAX = 4
+ROUNDS_MAX = 12
+
+StrictInt = Annotated[int, Strict()]
+StrictFloat = Annotated[float, Strict()]   # accepts 2 as 2.0, refuses true and "2"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _unprintable(text: str) -> str | None:
+    """The first character that the game font and the kiosk screen cannot show, if any."""
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in ("So", "Cs", "Co", "Cn") or (category.startswith("C") and ch not in "\n"):
+            return ch
+    return None
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, "").lower()
+    return f"'{ch}' ({name})" if name else repr(ch)
+
+
+class Localized(_Frozen):
+    """One line of text in English and Bahasa Indonesia. Both are required and non-empty."""
+
+    en: str = Field(min_length=1, max_length=STORY_MAX)
+    id: str = Field(min_length=1, max_length=STORY_MAX)
+
+    @field_validator("en", "id")
+    @classmethod
+    def _showable(cls, text: str) -> str:
+        bad = _unprintable(text)
+        if bad is not None:
+            raise PydanticCustomError(
+                "unshowable_character",
+                "{character} cannot be shown or spoken by the game.",
+                {"character": _describe(bad), "suggestion": "Use words instead of emoji or symbols."})
+        return text
+
+    def get(self, lang: str) -> str:
+        """The text in `lang` ("en" or "id"); any other language falls back to English."""
+        return self.id if lang == "id" else self.en
+
+    def __str__(self) -> str:
+        return f"{self.en} / {self.id}"
+
+
+def _check_spoken(text: Localized) -> Localized:
+    for lang in LANGUAGES:
+        line = text.get(lang)
+        for ch in line:
+            if not (ch.isalnum() or unicodedata.category(ch).startswith("M") or ch in SPOKEN_PUNCTUATION):
+                raise PydanticCustomError(
+                    "unspeakable_character",
+                    "The spoken {lang} line has {character}, which the voice would read out "
+                    "by name or skip.",
+                    {"lang": "English" if lang == "en" else "Indonesian", "character": _describe(ch),
+                     "suggestion": "Write it as words; keep only letters and . , ! ? ' - in spoken lines."})
+    return text
+
+
+def _limit(text: Localized, max_chars: int, what: str) -> Localized:
+    for lang in LANGUAGES:
+        if len(text.get(lang)) > max_chars:
+            raise PydanticCustomError(
+                "text_too_long",
+                "The {lang} {what} is {n} characters long; at most {max} fit on the screen.",
+                {"lang": "English" if lang == "en" else "Indonesian", "what": what,
+                 "n": len(text.get(lang)), "max": max_chars,
+                 "suggestion": "Make it shorter: young children read a few words at a time."})
+    return text
+
+
+class Unlock(_Frozen):
+    """When a level opens: after `after` (a level id) is completed with at least `min_stars`."""
+
+    after: str | None = None
+    min_stars: StrictInt = Field(default=0, ge=0, le=MAX_STARS)
+
+    @field_validator("after", mode="before")
+    @classmethod
+    def _empty_means_none(cls, value: object) -> object:
+        # A teacher may write after = "" for "open from the start"; TOML has no null.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _stars_need_a_level(self) -> Unlock:
+        if self.after is None and self.min_stars > 0:
+            raise PydanticCustomError(
+                "stars_without_level",
+                "min_stars = {stars} needs a level to earn them on, but 'after' is empty.",
+                {"stars": self.min_stars,
+                 "suggestion": "Set after = \"<level id>\", or remove min_stars."})
+        return self
+
+
+class Round(_Frozen):
+    """One face to make. `picture` is an absolute, resolved path inside the assets folder.
+
+    `threshold` is the difficulty: the smoothed probability of `emotion` must stay at or above
+    it for `hold_s` seconds, within `time_limit_s`. `story`, when present, is told first and
+    the child answers with a face.
+    """
+
+    emotion: str
+    prompt: Localized
+    speech: Localized
+    picture: Path
+    hold_s: StrictFloat = Field(default=1.0, ge=0.2, le=10.0)
+    time_limit_s: StrictFloat = Field(default=20.0, ge=3.0, le=300.0)
+    threshold: StrictFloat = Field(default=0.6, ge=0.3, le=0.95)
+    hints: list[Localized] = Field(default_factory=list, max_length=HINTS_MAX)
+    story: Localized | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _speech_defaults_to_prompt(cls, data: object) -> object:
+        if isinstance(data, dict) and "speech" not in data and "prompt" in data:
+            return {**data, "speech": data["prompt"]}
+        return data
+
+    @field_validator("emotion", mode="before")
+    @classmethod
+    def _known_emotion(cls, value: object) -> str:
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                "emotion_type", "The emotion must be one word in quotes: {choices}.",
+                {"choices": ", ".join(f'"{e}"' for e in EMOTIONS),
+                 "suggestion": 'For example: emotion = "happy"'})
+        word = value.strip().lower()
+        if word in EMOTIONS:
+            return word
+        guess = EMOTION_SYNONYMS.get(word) or closest(word, EMOTIONS)
+        raise PydanticCustomError(
+            "unknown_emotion", "\"{value}\" is not an emotion this game knows ({choices}).",
+            {"value": value, "choices": ", ".join(EMOTIONS),
+             "suggestion": f'Did you mean "{guess}"?' if guess else None})
+
+    @field_validator("prompt")
+    @classmethod
+    def _short_prompt(cls, text: Localized) -> Localized:
+        return _limit(text, LINE_MAX, "prompt")
+
+    @field_validator("speech")
+    @classmethod
+    def _speakable(cls, text: Localized) -> Localized:
+        return _check_spoken(_limit(text, STORY_MAX, "spoken line"))
+
+    @field_validator("story")
+    @classmethod
+    def _speakable_story(cls, text: Localized | None) -> Localized | None:
+        # The story is read aloud as well as shown.
+        return None if text is None else _check_spoken(text)
+
+    @field_validator("hints")
+    @classmethod
+    def _speakable_hints(cls, hints: list[Localized]) -> list[Localized]:
+        return [_check_spoken(_limit(h, LINE_MAX, "hint")) for h in hints]
+
+    @field_validator("picture", mode="before")
+    @classmethod
+    def _picture_in_assets(cls, value: object, info: ValidationInfo) -> Path:
+        assets_dir = (info.context or {}).get("assets_dir")
+        if assets_dir is None:
+            # Built in code (not from a file): the caller vouches for the path; it must still
+            # be absolute so the game never depends on the working directory.
+            path = Path(value) if isinstance(value, (str, Path)) else None
+            if path is None or not path.is_absolute():
+                raise PydanticCustomError(
+                    "picture_not_absolute", "A picture built in code must be an absolute path.", {})
+            return path.resolve()
+        from game.levels.assets import resolve_asset   # the filesystem rules live with the loader
+        return resolve_asset(value, Path(assets_dir), kind="picture")
+
+    @model_validator(mode="after")
+    def _time_for_holding(self) -> Round:
+        if self.time_limit_s < self.hold_s + 2.0:
+            raise PydanticCustomError(
+                "time_limit_too_short",
+                "time_limit_s = {limit} leaves too little time to hold the face for {hold} seconds.",
+                {"limit": self.time_limit_s, "hold": self.hold_s,
+                 "suggestion": f"Make time_limit_s at least {self.hold_s + 2.0:g}."})
+        return self
+
+
+class Level(_Frozen):
+    """A level: its rounds in order, how it unlocks, and its mode ("practice" or "mirror")."""
+
+    id: str = Field(pattern=LEVEL_ID_PATTERN, max_length=LEVEL_ID_MAX)
+    title: Localized
+    order: StrictInt = Field(ge=1, le=9999)
+    mode: Literal["practice", "mirror"] = "practice"
+    unlock: Unlock = Field(default_factory=Unlock)
+    rounds: list[Round] = Field(min_length=1, max_length=ROUNDS_MAX)
+
+    @field_validator("title")
+    @classmethod
+    def _short_title(cls, text: Localized) -> Localized:
+        return _limit(text, TITLE_MAX, "title")
+
+    @model_validator(mode="after")
+    def _not_after_itself(self) -> Level:
+        if self.unlock.after == self.id:
+            raise PydanticCustomError(
+                "unlocks_after_itself", "Level \"{id}\" cannot unlock after itself.",
+                {"id": self.id, "suggestion": "Name the level that comes before it, or leave 'after' out."})
+        return self
+
+    @property
+    def emotions(self) -> tuple[str, ...]:
+        """The distinct emotions this level practises, in first-seen order."""
+        return tuple(dict.fromkeys(r.emotion for r in self.rounds))
+
+
+class LevelProblem(_Frozen):
+    """One thing wrong with a level file, said so that a teacher can fix it.
+
+    `field` is a dotted path such as "rounds[2].emotion" where round numbers count from 1,
+    as a teacher counts the [[rounds]] blocks in the file. `line` is 1-based, when known.
+    """
+
+    file: Path
+    line: int | None = None
+    field: str = ""
+    message: str
+    suggestion: str | None = None
+
+    def where(self) -> str:
+        place = self.file.name if self.line is None else f"{self.file.name}:{self.line}"
+        return f"{place} ({_human_field(self.field)})" if self.field else place
+
+    def __str__(self) -> str:
+        text = f"{self.where()}: {self.message}"
+        return f"{text} {self.suggestion}" if self.suggestion else text
+
+
+def _human_field(field: str) -> str:
+    """'rounds[2].prompt.id' -> 'round 2, prompt.id' for the report."""
+    if field.startswith("rounds[") and "]" in field:
+        number, _, rest = field[len("rounds["):].partition("]")
+        rest = rest.lstrip(".")
+        return f"round {number}, {rest}" if rest else f"round {number}"
+    return field
+
+
+class LevelError(Exception):
+    """A level file could not be used; `problems` says every reason found."""
+
+    def __init__(self, problems: list[LevelProblem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or "level could not be loaded")
+
+
+class LevelSet(_Frozen):
+    """Every level that loaded, sorted by order, and every problem found on the way."""
+
+    levels: list[Level] = Field(default_factory=list)
+    problems: list[LevelProblem] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def get(self, level_id: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.id == level_id), None)
