@@ -286,9 +286,14 @@ class LevelProblem(_Frozen):
     message: str
     suggestion: str | None = None
 
+    @property
+    def field_label(self) -> str:
+        """The field as a teacher reads it: 'round 2, emotion'."""
+        return _human_field(self.field)
+
     def where(self) -> str:
         place = self.file.name if self.line is None else f"{self.file.name}:{self.line}"
-        return f"{place} ({_human_field(self.field)})" if self.field else place
+        return f"{place} ({self.field_label})" if self.field else place
 
     def __str__(self) -> str:
         text = f"{self.where()}: {self.message}"

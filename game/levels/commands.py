@@ -1,0 +1,225 @@
+"""`emotion-game levels check [DIR]` and `emotion-game levels new ID`: the teacher's tools.
+
+`check` loads every level file the way the game does and prints a report: each level that is
+ready with its rounds, and each problem with its file, line, field and a suggestion. It exits
+0 when everything is ready and 1 otherwise, so it can also guard a commit or a CI run.
+`new` writes a small, valid level to start from, and never overwrites a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, EMOTIONS
+from game.levels.model import LEVEL_ID_MAX, LEVEL_ID_PATTERN, LevelProblem, LevelSet
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    levels = subparsers.add_parser("levels", help="check level files, or start a new one",
+                                   description="Tools for the level files in levels/.")
+    sub = levels.add_subparsers(dest="levels_command", metavar="ACTION")
+    levels.set_defaults(func=lambda args: (levels.print_help(), 2)[1])
+
+    check = sub.add_parser("check", help="check level files and report what to fix",
+                           description="Load every level file as the game would and report what is wrong. "
+                                       "Exit status 0 when all levels are ready, 1 otherwise.")
+    check.add_argument("path", nargs="?", type=Path, default=DEFAULT_LEVELS_DIR, metavar="DIR",
+                       help="folder of level files, or one .toml file (default: the game's levels/)")
+    check.add_argument("--assets", type=Path, default=DEFAULT_ASSETS_DIR, metavar="DIR",
+                       help="folder the pictures are in (default: the game's assets/)")
+    check.set_defaults(func=run_check)
+
+    new = sub.add_parser("new", help="write a new level file to edit",
+                         description="Write levels/ID.toml: a small level that already passes the check, "
+                                     "to change into your own. Never overwrites a file.")
+    new.add_argument("level_id", metavar="ID", help='the level\'s id and file name, e.g. "happy-animals"')
+    new.add_argument("--dir", type=Path, default=DEFAULT_LEVELS_DIR, help="where to write it (default: levels/)")
+    new.add_argument("--assets", type=Path, default=DEFAULT_ASSETS_DIR, metavar="DIR",
+                     help="folder the pictures are in (default: the game's assets/)")
+    new.add_argument("--emotion", choices=EMOTIONS, default="happy", help="the emotion of the first round")
+    new.set_defaults(func=run_new)
+
+
+# -- check ---------------------------------------------------------------------------------
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to where the teacher is, if inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:   # another drive on Windows
+        return str(path)
+    return str(path.absolute()) if relative.startswith("..") else relative
+
+
+def _problem_lines(problem: LevelProblem) -> list[str]:
+    where = _shown(problem.file)
+    if problem.line is not None:
+        where += f", line {problem.line}"
+    if problem.field:
+        where += f", {problem.field_label}"
+    lines = [f"  {where}", f"      {problem.message}"]
+    if problem.suggestion:
+        lines.append(f"      {problem.suggestion}")
+    return lines
+
+
+def format_report(level_set: LevelSet, source: Path, assets_dir: Path) -> str:
+    """The check report: what is ready, then what to fix, then a one-line summary."""
+    out = [f"Checking levels in {_shown(source)} (pictures from {_shown(assets_dir)})", ""]
+    width = max((len(lv.id) for lv in level_set.levels), default=0)
+    title_width = max((len(str(lv.title)) for lv in level_set.levels), default=0)
+    for level in level_set.levels:
+        rounds = f"{len(level.rounds)} round" + ("s" if len(level.rounds) != 1 else "")
+        unlock = "open from the start" if level.unlock.after is None else f"after {level.unlock.after}"
+        if level.unlock.min_stars:
+            unlock += f" with {level.unlock.min_stars} star" + ("s" if level.unlock.min_stars > 1 else "")
+        mode = ", mirror game" if level.mode == "mirror" else ""
+        out.append(f"  OK  {level.order:>2}  {level.id:<{width}}  {str(level.title):<{title_width}}"
+                   f"  {rounds}{mode}, {unlock}")
+    if level_set.problems:
+        if level_set.levels:
+            out.append("")
+        out.append(f"Problems to fix ({len(level_set.problems)}):")
+        for problem in level_set.problems:
+            out.append("")
+            out.extend(_problem_lines(problem))
+    out.append("")
+    n_ready = len(level_set.levels)
+    ready = f"{n_ready} level" + (" is" if n_ready == 1 else "s are") + " ready"
+    if level_set.problems:
+        files = len({p.file for p in level_set.problems})
+        out.append(f"{ready}; {files} file" + (" needs" if files == 1 else "s need") + " fixing.")
+        out.append("The game offers the levels that are ready and leaves out a file until it is fixed.")
+    else:
+        out.append(f"All good: {ready}.")
+    return "\n".join(out)
+
+
+def check(path: Path, assets_dir: Path) -> LevelSet:
+    """The same loading the game does, for a folder or for one file."""
+    from game.levels import LevelError, load_level_file, load_levels
+
+    if path.is_file():
+        try:
+            return LevelSet(levels=[load_level_file(path, assets_dir)])
+        except LevelError as exc:
+            return LevelSet(problems=exc.problems)
+    if not path.is_dir():
+        return LevelSet(problems=[LevelProblem(file=path, message="There is no such folder or file.",
+                                               suggestion="Check the name, e.g. emotion-game levels check levels/")])
+    return load_levels(path, assets_dir)
+
+
+def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    level_set = check(args.path, args.assets)
+    print(format_report(level_set, args.path, args.assets), file=out)
+    return 0 if level_set.levels and not level_set.problems else 1
+
+
+# -- new -----------------------------------------------------------------------------------
+
+TEMPLATE_PROMPTS = {
+    "happy": ('Show me your happy face!', 'Tunjukkan wajah senangmu!',
+              'Show me your teeth!', 'Tunjukkan gigimu!'),
+    "sad": ('Show me your sad face.', 'Tunjukkan wajah sedihmu.',
+            'Turn the corners of your mouth down.', 'Turunkan ujung bibirmu ke bawah.'),
+    "fear": ('Show me your scared face!', 'Tunjukkan wajah takutmu!',
+             'Make your eyes big and round!', 'Buat matamu besar dan bulat!'),
+}
+
+TEMPLATE = '''\
+# A new level. Change the words, pictures and numbers, then check it with:
+#     emotion-game levels check
+# levels/README.md explains every setting, with a worked example.
+
+# The id must match the file name ({level_id}.toml). Order is the level's place in the list.
+id = "{level_id}"
+order = {order}
+title = {{ en = "New Level", id = "Level Baru" }}
+{unlock}
+# Settings for every round below; a round can set its own to override them.
+[defaults]
+hold_s = 1.0               # seconds the face must be held
+time_limit_s = 20          # seconds before the game moves on kindly
+threshold = 0.6            # how clear the face must be, 0.3 (easy) to 0.95 (hard)
+
+# One [[rounds]] block for each face. Copy the block to add another round.
+[[rounds]]
+# emotion is happy, sad or fear; the picture is a file inside assets/.
+emotion = "{emotion}"
+picture = "{picture}"
+prompt = {{ en = "{prompt_en}", id = "{prompt_id}" }}
+# speech = {{ en = "...", id = "..." }}   # what the voice says, if not the prompt
+# story = {{ en = "...", id = "..." }}    # a short situation told before the prompt
+hints = [
+  {{ en = "{hint_en}", id = "{hint_id}" }},
+]
+'''
+
+
+def _suggest_id(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
+    return slug[:LEVEL_ID_MAX].strip("-")
+
+
+def scaffold(level_id: str, emotion: str, order: int, after: str | None, picture: str) -> str:
+    prompt_en, prompt_id, hint_en, hint_id = TEMPLATE_PROMPTS[emotion]
+    unlock = (f'# Opens when "{after}" is done.\nunlock = {{ after = "{after}" }}\n' if after
+              else '# Open from the start. To wait for another level: unlock = { after = "its-id" }\n')
+    return TEMPLATE.format(level_id=level_id, order=order, unlock=unlock, emotion=emotion, picture=picture,
+                           prompt_en=prompt_en, prompt_id=prompt_id, hint_en=hint_en, hint_id=hint_id)
+
+
+def run_new(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from game.levels import LevelError, load_level_file, load_levels
+    from game.levels.assets import asset_names
+
+    out = out or sys.stdout
+    level_id: str = args.level_id
+    if not re.match(LEVEL_ID_PATTERN, level_id) or len(level_id) > LEVEL_ID_MAX:
+        guess = _suggest_id(level_id)
+        print(f'"{level_id}" cannot be a level id: use small letters, digits and dashes '
+              f"(at most {LEVEL_ID_MAX} characters).", file=out)
+        if guess and re.match(LEVEL_ID_PATTERN, guess):
+            print(f"Try: emotion-game levels new {guess}", file=out)
+        return 1
+    target: Path = args.dir / f"{level_id}.toml"
+    if target.exists():
+        print(f"{_shown(target)} already exists; nothing was changed. Choose another id, or edit that file.",
+              file=out)
+        return 1
+    existing = load_levels(args.dir, args.assets).levels if args.dir.is_dir() else []
+    if any(level.id == level_id for level in existing):
+        print(f'Another file already has the id "{level_id}"; choose another id.', file=out)
+        return 1
+    pictures = asset_names(args.assets.resolve())
+    preferred = [p for p in pictures if p.startswith(f"faces/{args.emotion}")]
+    if not (preferred or pictures):
+        print(f"There are no pictures in {_shown(args.assets)} for the level to show.", file=out)
+        return 1
+    last = max(existing, key=lambda level: level.order, default=None)
+    text = scaffold(level_id, args.emotion, order=(last.order + 1) if last else 1,
+                    after=last.id if last else None, picture=(preferred or pictures)[0])
+    args.dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "x", encoding="utf-8") as handle:   # "x": never overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        print(f"{_shown(target)} already exists; nothing was changed.", file=out)
+        return 1
+    try:
+        load_level_file(target, args.assets)
+    except LevelError as exc:   # the template is meant to pass; if it does not, say so plainly
+        target.unlink()
+        print("The new level did not pass the check, so it was not kept:", file=out)
+        for problem in exc.problems:
+            print(f"  {problem}", file=out)
+        return 1
+    print(f"Wrote {_shown(target)}. Edit it, then run: emotion-game levels check {_shown(args.dir)}", file=out)
+    return 0
