@@ -366,17 +366,21 @@ class Store:
                 self._buffer(write)
 
     # ------------------------------------------------------------ public: play
-    def start_session(self, child_id: int, kiosk: str, lang: str) -> int:
-        """A new session id. Works while the database is away (the id is made here)."""
+    def start_session(self, child_id: int, kiosk: str, lang: str, *,
+                      started_at: datetime | None = None) -> int:
+        """A new session id. Works while the database is away (the id is made here).
+
+        `started_at` defaults to now; importing or replaying a recorded run passes its own.
+        """
         session_id = secrets.randbits(52) + 1
         self._submit(PendingWrite("session_start", f"s{session_id}", {
             "id": session_id, "child_id": int(child_id), "kiosk": str(kiosk)[:200],
-            "lang": str(lang)[:16], "started_at": _now().isoformat()}))
+            "lang": str(lang)[:16], "started_at": as_utc(started_at or _now()).isoformat()}))
         return session_id
 
-    def end_session(self, session_id: int) -> None:
+    def end_session(self, session_id: int, *, ended_at: datetime | None = None) -> None:
         self._submit(PendingWrite("session_end", f"e{session_id}", {
-            "id": int(session_id), "ended_at": _now().isoformat()}))
+            "id": int(session_id), "ended_at": as_utc(ended_at or _now()).isoformat()}))
 
     def record_attempt(self, attempt: Attempt) -> None:
         """Commit one attempt now, or buffer it safely. Never raises into the game."""

@@ -79,29 +79,43 @@ def stats_by_emotion(attempts: Sequence[Attempt]) -> dict[str, EmotionStats]:
     return {e: emotion_stats(attempts, e) for e in emotion_order(a.emotion for a in attempts)}
 
 
+@dataclass(frozen=True)
+class Advice:
+    """Which emotion to practise next, and the reason as a code the report can translate."""
+
+    emotion: str | None
+    reason: str                # "none" | "not_enough" | "not_tried" | "lowest" | "all_good"
+    matched: int = 0
+    attempts: int = 0
+    min_attempts: int = MIN_ATTEMPTS_FOR_ADVICE
+
+    def text(self, words: dict[str, str]) -> str:
+        """The reason in a teacher's words (`words` is one language of report_text.REPORT_TEXT)."""
+        rate = round(100 * self.matched / self.attempts) if self.attempts else 0
+        return words[f"reason_{self.reason}"].format(
+            matched=self.matched, attempts=self.attempts, rate=rate, n=self.min_attempts)
+
+
 def needs_practice(stats: dict[str, EmotionStats],
-                   min_attempts: int = MIN_ATTEMPTS_FOR_ADVICE) -> tuple[str | None, str]:
-    """The emotion to practise next and why, in words a teacher can repeat to a parent.
+                   min_attempts: int = MIN_ATTEMPTS_FOR_ADVICE) -> Advice:
+    """The emotion to practise next and why.
 
     Lowest success rate among emotions tried at least `min_attempts` times; ties go to the
     slower median time, then to fewer attempts. A game emotion never tried yet comes first
-    once the child has played enough of the others to compare.
+    once the child has played enough of another to compare.
     """
     tried = [s for s in stats.values() if s.attempts >= min_attempts]
     if not tried:
         total = sum(s.attempts for s in stats.values())
-        if total == 0:
-            return None, "No rounds played yet."
-        return None, f"Not enough rounds yet to compare ({min_attempts} per emotion needed)."
+        return Advice(None, "none" if total == 0 else "not_enough", min_attempts=min_attempts)
     never = [e for e in GAME_EMOTIONS if e in stats and stats[e].attempts == 0]
     if never:
-        return never[0], "Not tried yet."
+        return Advice(never[0], "not_tried", min_attempts=min_attempts)
     worst = min(tried, key=lambda s: (s.success_rate, -(s.median_time_to_match_s or 0.0), s.attempts))
-    best_rate = max(s.success_rate for s in tried)
-    if worst.success_rate == best_rate and len(tried) > 1 and best_rate >= 0.999:
-        return None, "All emotions matched every time."
-    return worst.emotion, (f"Matched {worst.matched} of {worst.attempts} times "
-                           f"({round(100 * worst.success_rate)}%), the lowest.")
+    if all(s.success_rate >= 0.999 for s in tried):
+        return Advice(None, "all_good", min_attempts=min_attempts)
+    return Advice(worst.emotion, "lowest", matched=worst.matched, attempts=worst.attempts,
+                  min_attempts=min_attempts)
 
 
 def expression_shares(attempts: Sequence[Attempt]) -> ExpressionShares | None:
@@ -125,8 +139,9 @@ def expression_shares(attempts: Sequence[Attempt]) -> ExpressionShares | None:
 def child_summary(child: Child, attempts: Sequence[Attempt], sessions: Sequence[SessionInfo],
                   *, pending: int = 0, note: str | None = None) -> dict:
     """Per emotion: attempts, success rate, median time to match; and what to practise."""
+    from game.progress.report_text import REPORT_TEXT
     stats = stats_by_emotion(attempts)
-    practise, reason = needs_practice(stats)
+    advice = needs_practice(stats)
     matched = sum(1 for a in attempts if a.outcome == "matched")
     last = max((a.ended_at for a in attempts), default=None)
     return {
@@ -139,8 +154,8 @@ def child_summary(child: Child, attempts: Sequence[Attempt], sessions: Sequence[
         "sessions": len(sessions),
         "last_played": last,
         "emotions": {e: s.as_dict() for e, s in stats.items()},
-        "needs_practice": practise,
-        "needs_practice_reason": reason,
+        "needs_practice": advice.emotion,
+        "needs_practice_reason": advice.text(REPORT_TEXT["en"]),
         "pending": pending,
         "note": note,
     }
