@@ -206,7 +206,7 @@ a { color: var(--accent); }
 .card { background: var(--wash); border-radius: 12px; padding: 12px 18px; min-width: 9.5em; }
 .card .big { display: block; font-size: 1.7rem; font-weight: 700; }
 .card .label { color: var(--muted); font-size: .9rem; }
-.card.practise { background: var(--practise); border: 2px solid var(--practise-edge); flex: 1 1 18em; }
+.card.practise { background: var(--practise); border: 2px solid var(--practise-edge); flex: 1 1 16em; }
 .card.practise .why { display: block; color: var(--ink); font-size: .95rem; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; }
 figure.chart { margin: 0; flex: 1 1 480px; background: #fff; }
@@ -227,8 +227,12 @@ footer { color: var(--muted); font-size: .9rem; margin-top: 30px; }
 
 
 def name_html(child: Child, *, clamp: bool = False, one_line: bool = False) -> str:
-    classes = "name clamp" if clamp else "name one-line" if one_line else "name"
-    return f'<bdi class="{classes}" title="{esc(child.name)}">{esc(child.name)}</bdi>'
+    """A child's name, escaped, in <bdi> so right-to-left text keeps the page's left alignment
+    and cannot reorder what follows; very long names are cut visually (the full name stays in
+    the page and in the tooltip)."""
+    name = f'<bdi class="name">{esc(child.name)}</bdi>'
+    wrapper = "clamp" if clamp else "one-line" if one_line else ""
+    return f'<span class="{wrapper}" title="{esc(child.name)}">{name}</span>' if wrapper else name
 
 
 def overview_html(data: ReportData, emotions: Sequence[str], words: dict[str, str]) -> str:
@@ -269,8 +273,8 @@ def share_legend(words: dict[str, str]) -> str:
 
 def child_html(child: Child, attempts: Sequence[Attempt], sessions: dict[int, SessionInfo],
                words: dict[str, str]) -> str:
-    heading = f'<bdi class="name clamp3" title="{esc(child.name)}">{esc(child.name)}</bdi>'
-    parts = [f'<section class="panel child" id="child-{child.id}">', f"<h2>{heading}</h2>"]
+    parts = [f'<section class="panel child" id="child-{child.id}">',
+             f'<h2 class="clamp3" title="{esc(child.name)}"><bdi class="name">{esc(child.name)}</bdi></h2>']
     if not attempts:
         parts.append(f'<p class="empty">{esc(words["no_rounds"])}</p></section>')
         return "".join(parts)
