@@ -146,6 +146,11 @@ class Speech:
             else:
                 self._pending = None
 
+    def show_caption(self, text: str, lang: str) -> None:
+        """Change the caption without speaking (what is being said keeps playing)."""
+        with self._lock:
+            self._caption, self._caption_lang = text, lang
+
     def silence(self) -> None:
         """Drop anything not yet played and clear the caption."""
         with self._lock:

@@ -1,0 +1,125 @@
+"""The game's own words and colours, read from assets/ui/*.toml (no pygame here).
+
+Every language file must have the same keys as English; `load_phrases` reports any key a
+translation is missing (and the game falls back to English for it) instead of failing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+UI_DIR = Path(__file__).resolve().parents[2] / "assets" / "ui"
+LANGUAGES = ("en", "id")
+LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
+
+Colour = tuple[int, int, int]
+
+
+class UiDataError(RuntimeError):
+    """A UI data file is missing or unreadable; the message names the file."""
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise UiDataError(f"{path}: missing (the game's words and colours live in assets/ui/)") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UiDataError(f"{path}: not valid TOML ({exc})") from exc
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Look up UI words by dotted key ("face.no_face") and language."""
+
+    by_lang: dict[str, dict[str, Any]]
+    problems: tuple[str, ...] = ()
+
+    def get(self, key: str, lang: str, **values: Any) -> str:
+        table = self.by_lang.get(lang) or self.by_lang["en"]
+        text = table.get(key, self.by_lang["en"].get(key))
+        if text is None:
+            return key  # visible to a developer, harmless to a child
+        if isinstance(text, list):
+            text = text[0]
+        return str(text).format(**values) if values else str(text)
+
+    def choices(self, key: str, lang: str) -> list[str]:
+        table = self.by_lang.get(lang) or self.by_lang["en"]
+        value = table.get(key, self.by_lang["en"].get(key, []))
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+    def pick(self, key: str, lang: str, turn: int, **values: Any) -> str:
+        """The `turn`-th of a list of phrases, round robin (so cheers do not repeat at once)."""
+        options = self.choices(key, lang)
+        text = options[turn % len(options)] if options else key
+        return text.format(**values) if values else text
+
+    def table(self, key: str, lang: str) -> dict[str, str]:
+        """A small inline table such as teacher.difficulty_names."""
+        value = (self.by_lang.get(lang) or {}).get(key) or self.by_lang["en"].get(key) or {}
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def load_phrases(ui_dir: Path = UI_DIR) -> Phrases:
+    by_lang = {lang: _flatten(_read(ui_dir / f"{lang}.toml")) for lang in LANGUAGES}
+    problems = []
+    english = set(by_lang["en"])
+    for lang in LANGUAGES[1:]:
+        for key in sorted(english - set(by_lang[lang])):
+            problems.append(f"{ui_dir / (lang + '.toml')}: no '{key}' (English is shown instead)")
+        for key in sorted(set(by_lang[lang]) - english):
+            problems.append(f"{ui_dir / (lang + '.toml')}: '{key}' is not in en.toml and is never used")
+    return Phrases(by_lang, tuple(problems))
+
+
+def parse_colour(text: str) -> Colour:
+    value = str(text).strip().lstrip("#")
+    if len(value) != 6:
+        raise UiDataError(f"colour {text!r} is not #rrggbb")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+@dataclass(frozen=True)
+class Theme:
+    colours: dict[str, Colour]
+    confetti: tuple[Colour, ...]
+    emotions: dict[str, Colour]
+    size: tuple[int, int]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Colour:
+        return self.colours[name]
+
+    def emotion(self, label: str) -> Colour:
+        return self.emotions.get(label, self.colours["accent"])
+
+
+def load_theme(ui_dir: Path = UI_DIR) -> Theme:
+    data = _read(ui_dir / "theme.toml")
+    path = ui_dir / "theme.toml"
+    try:
+        raw = dict(data["colours"])
+        confetti = tuple(parse_colour(c) for c in raw.pop("confetti", ["#ff7a59", "#ffc93c"]))
+        colours = {name: parse_colour(value) for name, value in raw.items()}
+        emotions = {name: parse_colour(value) for name, value in data.get("emotions", {}).items()}
+        layout = data.get("layout", {})
+        size = (int(layout.get("width", 1280)), int(layout.get("height", 720)))
+    except (KeyError, TypeError, ValueError, UiDataError) as exc:
+        raise UiDataError(f"{path}: {exc}") from exc
+    return Theme(colours, confetti, emotions, size)

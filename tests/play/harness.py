@@ -1,0 +1,113 @@
+"""A real Game on SDL's dummy drivers with a test clock: tests push observations into its
+mailbox and pygame events into `step`, exactly what the camera worker and a child would do."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pygame  # noqa: E402
+
+from game.play.app import Game, PlaySettings  # noqa: E402
+from game.play.ui_text import load_phrases, load_theme  # noqa: E402
+from game.speech import Speech  # noqa: E402
+from game.vision.observation import Mailbox, Observation  # noqa: E402
+from tests.play.observations import obs  # noqa: E402
+
+FPS = 30.0
+
+LEVEL_ONE = """
+id = "test-one"
+order = 1
+title = { en = "First", id = "Pertama" }
+
+[defaults]
+hold_s = 1.0
+time_limit_s = 5.0
+threshold = 0.6
+
+[[rounds]]
+emotion = "happy"
+picture = "faces/happy-1.png"
+prompt = { en = "Show me a happy face!", id = "Tunjukkan wajah senang!" }
+
+[[rounds]]
+emotion = "sad"
+picture = "faces/sad-1.png"
+prompt = { en = "Show me a sad face!", id = "Tunjukkan wajah sedih!" }
+hints = [{ en = "Turn your mouth down.", id = "Turunkan ujung bibirmu." }]
+"""
+
+LEVEL_TWO = """
+id = "test-two"
+order = 2
+title = { en = "Second", id = "Kedua" }
+unlock = { after = "test-one", min_stars = 2 }
+
+[[rounds]]
+emotion = "fear"
+picture = "faces/fear-1.png"
+prompt = { en = "Show me a scared face!", id = "Tunjukkan wajah takut!" }
+time_limit_s = 5.0
+"""
+
+
+def write_levels(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "test-one.toml").write_text(LEVEL_ONE)
+    (folder / "test-two.toml").write_text(LEVEL_TWO)
+    return folder
+
+
+class Driver:
+    """Runs a Game with a fake clock. `source(now)` says what the camera shows at `now`."""
+
+    def __init__(self, game: Game, start: float = 1000.0):
+        self.game = game
+        self.now = start
+        self.source: Callable[[float], Observation | None] = lambda now: obs(now)
+
+    def run(self, seconds: float, events_at_start: list | None = None,
+            until: Callable[[Game], bool] | None = None) -> None:
+        events = list(events_at_start or [])
+        for _ in range(max(1, int(round(seconds * FPS)))):
+            seen = self.source(self.now)
+            if seen is not None:
+                self.game.mailbox.put(seen)
+            self.game.step(events, self.now)
+            events = []
+            self.now += 1.0 / FPS
+            if until is not None and until(self.game):
+                return
+
+    def press(self, key: int, mod: int = 0) -> None:
+        self.run(1 / FPS, [pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0)])
+
+    def click(self, pos: tuple[int, int]) -> None:
+        self.run(1 / FPS, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1)])
+
+    def type_text(self, text: str) -> None:
+        self.run(1 / FPS, [pygame.event.Event(pygame.TEXTINPUT, text=text)])
+
+    @property
+    def scene(self) -> str:
+        return self.game.scene.screenshot_key
+
+
+def make_game(store, levels: list, *, screenshot_dir: Path | None = None, kiosk: bool = True,
+              lang: str = "en", speech: Speech | None = None) -> Game:
+    pygame.display.init()
+    pygame.font.init()
+    try:
+        pygame.mixer.init()
+    except pygame.error:
+        pass
+    theme = load_theme()
+    canvas = pygame.Surface(theme.size)
+    return Game(canvas=canvas, settings=PlaySettings(lang=lang, kiosk=kiosk, auto_next_s=3.0, kiosk_name="test"),
+                store=store, levels=levels, phrases=load_phrases(), theme=theme,
+                speech=speech or Speech(enabled=False), mailbox=Mailbox(), screenshot_dir=screenshot_dir)
