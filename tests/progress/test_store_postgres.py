@@ -148,3 +148,26 @@ def test_postgres_unreachable_at_start_still_lets_the_game_start(tmp_path):
     store.close(flush_timeout_s=0)
     # Kept for the next start; the password-free URL hash names the journal.
     assert len(list(tmp_path.glob("pending-pg-*.jsonl"))[0].read_text().splitlines()) == 2
+
+
+def test_a_v1_postgres_database_upgrades(postgres_url, tmp_path):
+    from sqlalchemy import create_engine, inspect, text
+    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        schema.migrate(conn, target=1)
+        conn.execute(text("INSERT INTO children (name, avatar, created_at) VALUES ('Yuni', '', now())"))
+        conn.execute(text("INSERT INTO sessions (id, child_id, kiosk, lang, started_at) "
+                          "VALUES (5, 1, 'old', 'id', now())"))
+        conn.execute(text(
+            "INSERT INTO attempts (child_id, session_id, level_id, round_index, emotion, started_at, "
+            "ended_at, outcome, time_to_match_s, peak_prob, mean_prob, face_share) VALUES "
+            "(1, 5, 'meadow-1', 0, 'fear', now(), now(), 'timeout', NULL, 0.4, 0.2, 0.9)"))
+    with open_store(postgres_url, journal_dir=tmp_path) as store:
+        [old] = store.attempts()
+        assert (old.emotion, old.outcome, old.noface_share) == ("fear", "timeout", pytest.approx(0.1))
+        store.record_attempt(make_attempt(1, 5, 1))
+        assert len(store.attempts(1)) == 2 and store.pending_count() == 0
+    inspector = inspect(engine)
+    for table in schema.metadata.sorted_tables:
+        assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.columns.keys()), table.name
+    engine.dispose()
