@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import wave
@@ -9,7 +10,7 @@ import wave
 import pytest
 
 from game.levels import EMOTIONS, Level, load_levels
-from tests.levels.helpers import ASSETS, LEVELS
+from tests.levels.helpers import ASSETS, LEVELS, copy_levels
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +123,14 @@ def test_spoken_lines_speak_cleanly_in_english_and_indonesian(shipped, tmp_path)
         rate = len(line.split()) / seconds
         assert 0.4 <= seconds <= 10, f"{lang}: {line!r} lasts {seconds:.1f} s"
         assert 1.0 <= rate < 6, f"{lang}: {line!r} is read at {rate:.1f} words a second"
+
+
+def test_the_worked_example_in_the_readme_is_a_valid_level(tmp_path):
+    readme = (LEVELS / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
+    folder = copy_levels(tmp_path / "levels")
+    (folder / "animals.toml").write_text(example, encoding="utf-8")
+    level_set = load_levels(folder, ASSETS)
+    assert level_set.problems == [], [str(p) for p in level_set.problems]
+    animals = level_set.get("animals")
+    assert animals is not None and animals.rounds[1].hold_s == 1.5 and animals.rounds[0].story is not None
