@@ -215,6 +215,9 @@ class Store:
         except sa_exc.SQLAlchemyError as exc:
             self._note_failure(exc)
             raise ProgressError(describe_problem(exc)) from exc
+        with self._lock:
+            if not self._pending:
+                self._problem = None  # the database answered: an old note no longer holds
 
     def _ensure_schema(self) -> None:
         if self._schema_ready:
