@@ -109,7 +109,7 @@ def _brows(c: Canvas, emotion: str, child: Child) -> None:
             pts = bezier((inner, CY - 84), (x, CY - 76), (outer, CY - 58))
         else:
             # Raised high and arched, inner ends lifted: surprise turning into worry.
-            pts = bezier((x - side * 32, CY - 82), (x, CY - 98), (x + side * 34, CY - 78))
+            pts = bezier((x - side * 32, CY - 80), (x - side * 4, CY - 112), (x + side * 36, CY - 74))
         c.line(pts, colour, 12)
 
 
@@ -126,12 +126,11 @@ def _eyes(c: Canvas, emotion: str, child: Child) -> None:
             c.ellipse(x + 6, ey + 8, 6, fill=WHITE)
             # A heavy upper lid drooping at the outer corner.
             lid = [(x - 30, ey - 30), (x + 30, ey - 30)]
-            lid_edge = bezier((x + side * 30, ey + 2 if side > 0 else ey - 14),
-                              (x, ey - 12), (x - side * 30, ey - 14 if side > 0 else ey + 2))
+            outer_low, inner_high = ey + 2, ey - 14
             if side < 0:
-                lid_edge = bezier((x - 30, ey + 2), (x, ey - 12), (x + 30, ey - 14))
+                lid_edge = bezier((x - 30, outer_low), (x, ey - 12), (x + 30, inner_high))
             else:
-                lid_edge = bezier((x - 30, ey - 14), (x, ey - 12), (x + 30, ey + 2))
+                lid_edge = bezier((x - 30, inner_high), (x, ey - 12), (x + 30, outer_low))
             c.polygon(lid + lid_edge[::-1], fill=child.skin)
             c.line(lid_edge, INK, 5)
         else:
@@ -183,7 +182,7 @@ def _extras(c: Canvas, emotion: str) -> None:
         c.ellipse(x - 5, y + 2, 4, 6, fill=lighter(TEAR, 0.6))
     elif emotion == "fear":
         # A drop of sweat by the temple.
-        x, y = CX + RX - 24, CY - 4
+        x, y = CX + RX - 34, CY - 6
         c.polygon(bezier((x, y - 22), (x - 18, y + 4), (x, y + 14)) + bezier((x, y + 14), (x + 18, y + 4), (x, y - 22)),
                   fill=TEAR)
 
