@@ -346,7 +346,7 @@ class Game:
         if self.screenshot_dir is None:
             return
         key = self.scene.screenshot_key
-        if key in self.screenshots:
+        if key in self.screenshots or self.now - self.scene.entered_at < getattr(self.scene, "screenshot_after_s", 0.0):
             return
         self.screenshot_dir.mkdir(parents=True, exist_ok=True)
         path = self.screenshot_dir / f"{len(self.screenshots) + 1:02d}-{key}.png"

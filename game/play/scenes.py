@@ -50,6 +50,7 @@ FACE_PHRASES = {
 class Scene:
     name = "scene"
     shows_caption = True
+    screenshot_after_s = 0.3      # let an entrance animation settle before a screenshot
 
     def __init__(self, game: "Game"):
         self.game = game
@@ -263,7 +264,7 @@ class CalibrationScene(Scene):
 # ---------------------------------------------------------------------------------- level map
 class LevelMapScene(Scene):
     name = "map"
-    PER_PAGE = 6
+    PER_PAGE = 5
 
     def __init__(self, game: "Game"):
         super().__init__(game)
@@ -289,13 +290,13 @@ class LevelMapScene(Scene):
         levels = self.game.levels[self.page * self.PER_PAGE:(self.page + 1) * self.PER_PAGE]
         buttons = []
         for i, level in enumerate(levels):
-            x = w / 2 + (i - (len(levels) - 1) / 2) * 195
-            y = 300 if i % 2 == 0 else 420
+            x = w / 2 - 50 + (i - (len(levels) - 1) / 2) * 215
+            y = 270 if i % 2 == 0 else 410
             buttons.append(Button(pygame.Rect(x - 80, y - 80, 160, 160), f"level:{level.id}",
                                   enabled=self.unlocked(level)))
         pages = max(1, math.ceil(len(self.game.levels) / self.PER_PAGE))
         if pages > 1:
-            buttons.append(Button(pygame.Rect(w - 120, 560, 96, 96), "next-page", icon="arrow"))
+            buttons.append(Button(pygame.Rect(w - 130, 300, 100, 100), "next-page", icon="arrow"))
         buttons.append(Button(pygame.Rect(24, 14, 92, 92), "choose"))   # the child's picture: change child
         self.buttons = ButtonGroup(buttons)
 
@@ -476,9 +477,9 @@ class RoundScene(Scene):
         hint = self.hint()
         self.game.say(f"{line} {hint}" if hint else line)
         self.buttons = ButtonGroup([
-            Button(pygame.Rect(680, 560, 300, 100), "again", self.t("round.try_again"), icon="again",
+            Button(pygame.Rect(680, 540, 300, 88), "again", self.t("round.try_again"), icon="again",
                    colour=self.game.theme["good"]),
-            Button(pygame.Rect(1000, 560, 210, 100), "next", self.t("round.next"), icon="arrow",
+            Button(pygame.Rect(1000, 540, 210, 88), "next", self.t("round.next"), icon="arrow",
                    colour=self.game.theme["accent"]),
         ])
 
@@ -563,8 +564,10 @@ class RoundScene(Scene):
         progress = self.status.hold_progress if self.status else 0.0
         draw_gauge(canvas, res, pygame.Rect(690, 550, 430, 50), p, self.spec.threshold, emotion, progress, now)
         if holding:
-            blit_centered(canvas, res.text(self.t("round.hold"), "medium", theme["good"], bold=True),
-                          (self.view.rect.centerx, self.view.rect.bottom - 40))
+            label = res.text(self.t("round.hold"), "medium", (255, 255, 255), bold=True)
+            pill = label.get_rect(center=(self.view.rect.centerx, self.view.rect.bottom - 44)).inflate(48, 12)
+            pygame.draw.rect(canvas, theme["good"], pill, border_radius=pill.height // 2)
+            blit_centered(canvas, label, pill.center)
         if self.phase == "play" and self.noticed is not None and self.noticed is self.face:
             self.game.draw_face_notice(canvas, self.face, self.view.rect)
         elif self.face in (FaceState.CAMERA_STARTING, FaceState.NO_CAMERA) and (obs is None or self.phase == "play"):
@@ -583,6 +586,7 @@ class RoundScene(Scene):
 # -------------------------------------------------------------------------------- celebration
 class CelebrationScene(Scene):
     name = "celebrate"
+    screenshot_after_s = 0.8
 
     def __init__(self, game: "Game", level: "Level", round_index: int, score: LevelScore, earned: int):
         super().__init__(game)
@@ -631,15 +635,16 @@ class CelebrationScene(Scene):
 # ----------------------------------------------------------------------------------- summary
 class SummaryScene(Scene):
     name = "summary"
+    screenshot_after_s = 1.6
 
     def __init__(self, game: "Game", level: "Level", score: LevelScore):
         super().__init__(game)
         self.level, self.score = level, score
         w, _h = game.canvas_size
         self.buttons = ButtonGroup([
-            Button(pygame.Rect(w / 2 - 330, 540, 300, 100), "again", self.t("summary.play_again"), icon="again",
+            Button(pygame.Rect(w / 2 - 340, 522, 310, 92), "again", self.t("summary.play_again"), icon="again",
                    colour=game.theme["good"]),
-            Button(pygame.Rect(w / 2 + 30, 540, 300, 100), "map", self.t("summary.map"), icon="arrow"),
+            Button(pygame.Rect(w / 2 + 30, 522, 310, 92), "map", self.t("summary.map"), icon="arrow"),
         ], focus=1)
 
     def enter(self, now: float) -> None:
@@ -681,6 +686,6 @@ class SummaryScene(Scene):
             if earned and scale > 0:
                 draw_star(canvas, (x, y), 95 * scale, theme["star"], theme["ink"])
         title = self.level.title.get(self.game.settings.lang)
-        blit_centered(canvas, res.text(title, "small", theme["ink_soft"], bold=True), (w / 2, 440))
-        blit_centered(canvas, res.text(f"{self.score.points}", "big", theme["accent_dark"], bold=True), (w / 2, 492))
+        blit_centered(canvas, res.text(title, "small", theme["ink_soft"], bold=True), (w / 2, 420))
+        blit_centered(canvas, res.text(f"{self.score.points}", "big", theme["accent_dark"], bold=True), (w / 2, 468))
         self.buttons.draw(canvas, res, now)

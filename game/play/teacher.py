@@ -252,11 +252,12 @@ class TeacherScene:
             rect = pygame.Rect(40, 120 + i * ROW_H, 620, ROW_H - 8)
             focused = i == self.row
             pygame.draw.rect(canvas, theme["star"] if focused else theme["background"], rect, border_radius=14)
-            canvas.blit(res.text(self.t(labels[name]), "tiny", theme["ink"], bold=True), (rect.x + 16, rect.y + 8))
+            label = res.text(self.t(labels[name]), "tiny", theme["ink"], bold=True)
+            canvas.blit(label, (rect.x + 16, rect.centery - label.get_height() // 2))
             value = self._value(name)
             if value:
                 text = res.text(f"<  {value}  >" if focused and name not in ("camera",) else value, "tiny", theme["ink_soft"], bold=True)
-                canvas.blit(text, (rect.right - 16 - text.get_width(), rect.y + 8))
+                canvas.blit(text, (rect.right - 16 - text.get_width(), rect.centery - text.get_height() // 2))
         if self.typing is not None:
             self._draw_typing(canvas)
         self._draw_summary(canvas, pygame.Rect(690, 120, 550, 540))

@@ -71,9 +71,11 @@ class Phrases:
         return text.format(**values) if values else text
 
     def table(self, key: str, lang: str) -> dict[str, str]:
-        """A small inline table such as teacher.difficulty_names."""
-        value = (self.by_lang.get(lang) or {}).get(key) or self.by_lang["en"].get(key) or {}
-        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+        """A small inline table such as teacher.difficulty_names, as {name: text}."""
+        prefix = key + "."
+        english = {k[len(prefix):]: str(v) for k, v in self.by_lang["en"].items() if k.startswith(prefix)}
+        local = {k[len(prefix):]: str(v) for k, v in (self.by_lang.get(lang) or {}).items() if k.startswith(prefix)}
+        return {**english, **local}
 
 
 def load_phrases(ui_dir: Path = UI_DIR) -> Phrases:

@@ -173,22 +173,41 @@ def draw_face(surface: pygame.Surface, emotion: str, colour: Colour, ink: Colour
         pygame.draw.circle(surface, ink, (cx + side * eye_dx, eye_y), r * 0.1)
     mouth = pygame.Rect(0, 0, r * 1.0, r * 0.7)
     if emotion == "happy":
-        mouth.center = (cx, cy + r * 0.12)
-        pygame.draw.arc(surface, ink, mouth, math.pi * 1.1, math.pi * 1.9, line + 2)
+        # an open smile: the lower half of an ellipse, with a tongue
+        mouth = pygame.Rect(0, 0, r * 0.9, r * 0.72)
+        mouth.center = (cx, cy + r * 0.2)
+        smile = pygame.Surface(mouth.size, pygame.SRCALPHA)
+        pygame.draw.ellipse(smile, ink, smile.get_rect())
+        tongue = pygame.Rect(0, 0, mouth.width * 0.5, mouth.height * 0.45)
+        tongue.midbottom = (mouth.width / 2, mouth.height - mouth.height * 0.06)
+        pygame.draw.ellipse(smile, (240, 110, 120), tongue)
+        half = mouth.height // 2
+        surface.blit(smile, (mouth.x, mouth.y + half), area=pygame.Rect(0, half, mouth.width, mouth.height - half))
         for side in (-1, 1):
-            pygame.draw.circle(surface, (255, 150, 140), (cx + side * r * 0.58, cy + r * 0.18), r * 0.12)
+            pygame.draw.circle(surface, (255, 150, 140), (cx + side * r * 0.6, cy + r * 0.16), r * 0.12)
     elif emotion == "sad":
         mouth.center = (cx, cy + r * 0.72)
-        pygame.draw.arc(surface, ink, mouth, math.pi * 0.15, math.pi * 0.85, line + 2)
-        for side in (-1, 1):
-            pygame.draw.line(surface, ink, (cx + side * eye_dx - r * 0.15, eye_y - r * 0.2 + side * r * 0.08),
-                             (cx + side * eye_dx + r * 0.15, eye_y - r * 0.2 - side * r * 0.08), line)
+        _thick_arc(surface, ink, mouth, math.pi * 0.15, math.pi * 0.85, line + 2)
+        for side in (-1, 1):   # worried brows: inner ends raised
+            pygame.draw.line(surface, ink, (cx + side * eye_dx - r * 0.15, eye_y - r * 0.2 - side * r * 0.08),
+                             (cx + side * eye_dx + r * 0.15, eye_y - r * 0.2 + side * r * 0.08), line)
         tear = [(cx + eye_dx, eye_y + r * 0.14), (cx + eye_dx - r * 0.08, eye_y + r * 0.32),
                 (cx + eye_dx + r * 0.08, eye_y + r * 0.32)]
         pygame.draw.polygon(surface, (76, 201, 240), tear)
         pygame.draw.circle(surface, (76, 201, 240), (cx + eye_dx, eye_y + r * 0.33), r * 0.08)
     else:
         pygame.draw.line(surface, ink, (cx - r * 0.3, cy + r * 0.42), (cx + r * 0.3, cy + r * 0.42), line + 1)
+
+
+def _thick_arc(surface: pygame.Surface, colour: Colour, rect: pygame.Rect, start: float, stop: float,
+               width: int) -> None:
+    """A smooth thick arc (pygame's own thick arcs leave gaps): round dots along the curve."""
+    steps = max(12, int((stop - start) * max(rect.width, rect.height) / max(2, width / 2)))
+    for i in range(steps + 1):
+        angle = start + (stop - start) * i / steps
+        x = rect.centerx + math.cos(angle) * rect.width / 2
+        y = rect.centery - math.sin(angle) * rect.height / 2
+        pygame.draw.circle(surface, colour, (x, y), width / 2)
 
 
 def draw_lock(surface: pygame.Surface, colour: Colour) -> None:
