@@ -263,3 +263,48 @@ def test_attempts_since_filters_by_start(store):
     store.record_attempt(make_attempt(child.id, session, 0, start=T0))
     store.record_attempt(make_attempt(child.id, session, 0, start=T0 + timedelta(days=3)))
     assert len(store.attempts(since=T0 + timedelta(days=1))) == 1
+
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+
+@example(steps=["lock", "record", "record", "reopen", "record", "unlock", "record"])
+@example(steps=["record", "lock", "record", "flush", "unlock", "reopen", "lock", "record", "reopen"])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.sampled_from(["record", "record", "record", "lock", "unlock", "flush", "reopen"]),
+                      min_size=1, max_size=25))
+def test_any_mix_of_locks_flushes_and_restarts_keeps_every_attempt_once_in_order(steps, tmp_path_factory, monkeypatch):
+    import game.progress.store as store_module
+    monkeypatch.setattr(store_module, "SQLITE_BUSY_TIMEOUT_S", 0.02)
+    monkeypatch.setattr(store_module, "RETRY_AFTER_S", 0.0)
+    folder = tmp_path_factory.mktemp("mix")
+    url = f"sqlite:///{folder / 'p.sqlite3'}"
+    store = open_store(url)
+    child = store.add_child("Mix", "")
+    session = store.start_session(child.id, "k", "en")
+    blocker, recorded = None, 0
+    try:
+        for step in steps:
+            if step == "record":
+                store.record_attempt(make_attempt(child.id, session, recorded))
+                recorded += 1
+            elif step == "lock" and blocker is None:
+                blocker = sqlite3.connect(folder / "p.sqlite3", isolation_level=None, timeout=1)
+                blocker.execute("BEGIN EXCLUSIVE")
+            elif step == "unlock" and blocker is not None:
+                blocker.execute("ROLLBACK")
+                blocker.close()
+                blocker = None
+            elif step == "flush":
+                store.flush(timeout_s=0.05)
+            elif step == "reopen":   # the kiosk restarts; unsaved results wait in the journal
+                store.close(flush_timeout_s=0)
+                store = open_store(url)
+    finally:
+        if blocker is not None:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+    assert store.flush(timeout_s=5) == 0
+    assert [a.round_index for a in store.attempts(child.id)] == list(range(recorded))
+    store.close()
