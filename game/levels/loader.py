@@ -7,6 +7,7 @@ returns holds the levels that work plus the problems that explain the rest.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import types
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from game.levels.model import (
     LEVEL_ID_PATTERN,
+    MODES,
     Level,
     LevelError,
     LevelProblem,
@@ -46,6 +48,7 @@ EXAMPLES = {
     "speech": 'speech = { en = "Show me your happy face!", id = "Tunjukkan wajah senangmu!" }',
     "picture": 'picture = "faces/happy-1.png"',
     "story": 'story = { en = "...", id = "..." }',
+    "unlock": 'unlock = { after = "meet-happy" }',
 }
 
 #: tomllib's messages, said for someone who has never heard of TOML.
@@ -114,8 +117,30 @@ def _allowed_keys(loc: KeyPath) -> list[str]:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    """A value as it looks in the file: "text" in double quotes, true/false, numbers."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, (int, float)):
+        text = str(value)
+    elif isinstance(value, list):
+        text = "a list [ ... ]"
+    elif isinstance(value, dict):
+        text = "a block { ... }"
+    else:
+        text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _number_in_quotes(value: object) -> str | None:
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return None
+        return f"Numbers need no quotes: write {value.strip()}, not {_short(value)}."
+    return None
 
 
 def _translate(error: dict[str, Any], loc: KeyPath) -> tuple[str, str | None]:
@@ -144,9 +169,9 @@ def _translate(error: dict[str, Any], loc: KeyPath) -> tuple[str, str | None]:
     if kind == "string_type":
         return f"This must be text in double quotes, not {_short(value)}.", None
     if kind in ("float_type", "float_parsing"):
-        return f"This must be a number, like 1.5, not {_short(value)}.", None
+        return f"This must be a number, like 1.5, not {_short(value)}.", _number_in_quotes(value)
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"This must be a whole number, like 2, not {_short(value)}.", None
+        return f"This must be a whole number, like 2, not {_short(value)}.", _number_in_quotes(value)
     if kind in ("greater_than_equal", "greater_than"):
         return f"This is {_short(value)}, but it must be at least {ctx.get('ge', ctx.get('gt'))}.", None
     if kind in ("less_than_equal", "less_than"):
@@ -164,18 +189,22 @@ def _translate(error: dict[str, Any], loc: KeyPath) -> tuple[str, str | None]:
         return f"There are too many here (at most {ctx.get('max_length')}).", "Split it into two levels."
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if _model_at(loc) is Localized:
+            if loc and isinstance(loc[-1], int):
+                return ("Each one must give the text in both languages.",
+                        'Write each one like { en = "...", id = "..." }.')
             return ("This must give the text in both languages.",
                     f'Write it like {key} = {{ en = "...", id = "..." }}.')
         if loc[:1] == ("rounds",) and len(loc) == 2:
             return "Each round must be a [[rounds]] block.", None
-        return "This must be a block of settings.", None
+        example = EXAMPLES.get(str(key))
+        return "This must be a block of settings.", f"Write it like {example}." if example else None
     if kind == "list_type":
         if loc == ("rounds",):
             return "Rounds must be [[rounds]] blocks.", "Start each round with a line [[rounds]]."
         return "This must be a list in [ ].", 'For example: hints = [ { en = "...", id = "..." } ]'
     if kind == "literal_error" and key == "mode":
-        return (f"The mode {_short(value)} is not one the game knows ({ctx.get('expected')}).",
-                did_you_mean(str(value), ("practice", "mirror")))
+        return (f"The mode {_short(value)} is not one the game knows (practice, mirror).",
+                did_you_mean(str(value), MODES))
     return error["msg"], None
 
 
@@ -296,7 +325,8 @@ def load_level_file(path: Path, assets_dir: Path) -> Level:
         problems.extend(_validation_problems(exc, path, lines, copied))
         level = None
     if problems or level is None:
-        raise LevelError(problems)
+        # In the order of the file, so a teacher can work down it.
+        raise LevelError(sorted(problems, key=lambda p: (p.line is None, p.line or 0)))
     return level
 
 
