@@ -52,9 +52,9 @@ def _svg_text(figure, salt: str) -> str:
     return svg
 
 
-def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str], title: str,
-                       y_label: str, x_label: str, percent: bool, chart_id: str) -> str:
-    """One line per emotion across sessions, as an inline <svg> string."""
+def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str], y_label: str,
+                       percent: bool, chart_id: str) -> str:
+    """One line per emotion across sessions, as an inline <svg> string (the page gives the title)."""
     import matplotlib
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
@@ -62,7 +62,7 @@ def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str
 
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONT_STACK,
                                 "font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13}):
-        figure = Figure(figsize=(6.2, 3.6), dpi=100)
+        figure = Figure(figsize=(6.2, 3.4), dpi=100)
         axes = figure.add_subplot()
         positions = list(range(1, len(session_labels) + 1))
         order = [s.emotion for s in series]
@@ -76,15 +76,14 @@ def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str
             axes.plot(xs, ys, color=colour, marker=marker, linestyle=dash, linewidth=2.4,
                       markersize=8, label=one.label, clip_on=False)
             plotted_any = True
-        axes.set_title(title, loc="left", pad=10)
-        axes.set_xlabel(x_label)
         axes.set_ylabel(y_label)
         axes.set_xlim(0.6, max(len(positions), 1) + 0.4)
         if percent:
             axes.set_ylim(0, 100)
             axes.set_yticks([0, 25, 50, 75, 100])
         else:
-            axes.set_ylim(bottom=0)
+            top = max((v for one in series for v in one.values if v is not None), default=1.0)
+            axes.set_ylim(0, max(1.0, top * 1.15))
             axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
         step = max(1, len(positions) // 8)  # at most ~8 labels so dates stay readable
         axes.set_xticks(positions[::step])
@@ -94,7 +93,7 @@ def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         if plotted_any:
-            axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=len(series),
+            axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(series),
                         frameon=False, handlelength=2.6)
         return _svg_text(figure, salt=chart_id)
 

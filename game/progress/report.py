@@ -209,7 +209,8 @@ a { color: var(--accent); }
 .card.practise { background: var(--practise); border: 2px solid var(--practise-edge); flex: 1 1 16em; }
 .card.practise .why { display: block; color: var(--ink); font-size: .95rem; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; }
-figure.chart { margin: 0; flex: 1 1 480px; background: #fff; }
+figure.chart { margin: 0; flex: 1 1 480px; background: #fff; display: flex; flex-direction: column; }
+figure.chart figcaption { order: -1; font-weight: 700; font-size: 1.05rem; margin: 14px 0 4px; }
 figure.chart svg { width: 100%; height: auto; display: block; }
 .meter { display: inline-block; vertical-align: middle; width: 90px; height: 12px; background: #E8EDF2;
          border-radius: 6px; margin-right: 8px; overflow: hidden; }
@@ -317,16 +318,18 @@ def child_html(child: Child, attempts: Sequence[Attempt], sessions: dict[int, Se
     shown = rows[-CHART_SESSIONS:]
     success, speed = per_session_series(shown, emotions, words)
     labels = session_axis_labels(shown, words)
-    success_svg = session_line_chart(series=success, session_labels=labels, title=words["chart_success"],
-                                     y_label=words["chart_success_axis"], x_label=words["chart_session_axis"],
-                                     percent=True, chart_id=f"s{child.id}")
-    speed_svg = session_line_chart(series=speed, session_labels=labels, title=words["chart_time"],
-                                   y_label=words["chart_time_axis"], x_label=words["chart_session_axis"],
-                                   percent=False, chart_id=f"t{child.id}")
+    success_svg = session_line_chart(series=success, session_labels=labels,
+                                     y_label=words["chart_success_axis"], percent=True,
+                                     chart_id=f"s{child.id}")
+    speed_svg = session_line_chart(series=speed, session_labels=labels,
+                                   y_label=words["chart_time_axis"], percent=False,
+                                   chart_id=f"t{child.id}")
     parts.append(
         '<div class="charts">'
-        f'<figure class="chart" data-chart="success-rate" role="img" aria-label="{esc(words["chart_success"])}">{success_svg}</figure>'
-        f'<figure class="chart" data-chart="time-to-match" role="img" aria-label="{esc(words["chart_time"])}">{speed_svg}</figure>'
+        f'<figure class="chart" data-chart="success-rate">{success_svg}'
+        f'<figcaption>{esc(words["chart_success"])}</figcaption></figure>'
+        f'<figure class="chart" data-chart="time-to-match">{speed_svg}'
+        f'<figcaption>{esc(words["chart_time"])}</figcaption></figure>'
         "</div>")
 
     share_words = {k: words[k] for k in ("positive", "negative", "neutral", "noface")}
