@@ -104,6 +104,8 @@ def test_a_broken_copy_names_file_line_field_and_suggestion_while_the_rest_load(
     ("[defaults]", "[default]", "default", 'Did you mean "defaults"?'),
     ('title = { en = "Meet Happy"', 'title = { eng = "Meet Happy"', "title.eng", 'Did you mean "en"?'),
     ('id = "meet-happy"', 'id = "Meet Happy"', "id", 'Did you mean "meet-happy"?'),
+    ("hold_s = 1.0", 'hold_s = "1.0"', "defaults.hold_s", 'Numbers need no quotes: write 1.0, not "1.0".'),
+    ("order = 1", 'mode = "mirorr"', "mode", 'Did you mean "mirror"?'),
 ])
 def test_each_mistake_gets_a_suggestion(tmp_path, old, new, field, suggestion):
     text = (LEVELS / "meet-happy.toml").read_text(encoding="utf-8")
@@ -301,6 +303,8 @@ def test_level_error_reads_as_the_list_of_problems(tmp_path):
         load_level_file(write(tmp_path, "t", text), ASSETS)
     message = str(caught.value)
     assert "t.toml:6 (round 1, emotion)" in message and "t.toml:7 (round 1, picture)" in message
+    lines = [p.line for p in caught.value.problems]
+    assert lines == sorted(lines), "problems come in the order of the file"
 
 
 def test_key_lines_follow_tables_arrays_and_inline_tables():
