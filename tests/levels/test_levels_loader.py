@@ -318,3 +318,14 @@ def test_key_lines_follow_tables_arrays_and_inline_tables():
     lines = key_lines(multi)
     assert lines[("rounds", 0)] == 5 and ("rounds", 1) not in lines
     assert lines[("rounds", 0, "hints", 1, "en")] == 8
+
+
+def test_key_lines_understand_quoted_and_dotted_keys_and_comments():
+    text = ('# a note with [[rounds]] in it\n"id" = "x"  # id = "y"\n[[rounds]]\nprompt.en = "a"\n'
+            "prompt.'id' = 'b # not a comment'\n[rounds.story]\nen = \"c\"\n[[rounds]]\n\"emotion\" = \"sad\"\n")
+    lines = key_lines(text)
+    assert lines[("id",)] == 2
+    assert lines[("rounds", 0, "prompt", "en")] == 4 and lines[("rounds", 0, "prompt", "id")] == 5
+    assert lines[("rounds", 0, "story", "en")] == 7
+    assert lines[("rounds", 1, "emotion")] == 9
+    assert ("rounds", 2) not in lines
