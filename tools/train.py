@@ -83,8 +83,7 @@ def build_models(width: int = 32, dropout: float = 0.4):
 
     def conv_block(x, filters, n_convs):
         for _ in range(n_convs):
-            x = layers.Conv2D(filters, 3, padding="same", use_bias=False,
-                              kernel_regularizer=keras.regularizers.l2(1e-4))(x)
+            x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
             x = layers.BatchNormalization()(x)
             x = layers.Activation("relu")(x)
         return layers.MaxPooling2D()(x)
@@ -308,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkpoints", default=None, help="resumable checkpoint folder (default: <out>/.ckpt-<name>)")
     parser.add_argument("--folds", type=int, default=0, help="k-fold stratified cross-validation on train instead")
     parser.add_argument("--temporary", action="store_true", help="mark the card as a temporary stand-in model")
+    parser.add_argument("--export-only", action="store_true",
+                        help="skip training: export the best checkpoint so far (e.g. a stand-in while training runs)")
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
     parser.add_argument("--precision", choices=("auto", "float32", "mixed_bfloat16"), default="auto",
                         help="auto: bfloat16 compute where the CPU has bf16 units (2.6x faster here)")
@@ -343,9 +344,14 @@ def main(argv: list[str] | None = None) -> int:
 
     x_val_u8, labels_val = load_split(args.data, "val", args.limit)
     x_val = (x_val_u8.astype(np.float32) * scale + offset)[..., None]
-    backbone, history = train(x_train, labels_train, x_val, labels_val, epochs=args.epochs,
-                              batch=args.batch, lr=args.lr, width=args.width, patience=args.patience,
-                              checkpoint_dir=Path(args.checkpoints), seed=args.seed)
+    if args.export_only:
+        _, backbone = build_models(args.width)
+        backbone.load_weights(Path(args.checkpoints) / "best.weights.h5")
+        history = json.loads((Path(args.checkpoints) / "selection.json").read_text())["history"]
+    else:
+        backbone, history = train(x_train, labels_train, x_val, labels_val, epochs=args.epochs,
+                                  batch=args.batch, lr=args.lr, width=args.width, patience=args.patience,
+                                  checkpoint_dir=Path(args.checkpoints), seed=args.seed)
 
     # Export the float model (for comparison) and the shipped one, then measure both
     # with the evaluation tool, which runs them through the game's own classifier.

@@ -1,0 +1,206 @@
+"""The vision worker: one background thread owns the camera, the detector and the model.
+
+camera -> detect -> choose the primary player -> crop -> classify -> smooth -> Observation,
+published through a latest-value Mailbox. The UI never waits on any of it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from game.vision.card import DEFAULT_MODEL
+from game.vision.crop import to_rgb
+from game.vision.detector import SHORT_RANGE, PrimaryPlayer, turned_away
+from game.vision.observation import CameraStatus, Mailbox, Observation
+from game.vision.smoothing import DEFAULT_TAU_S, smooth_probs
+from game.vision.sources import CameraSource, open_source
+
+#: How often the worker repeats a status-only observation while no frames arrive.
+STATUS_EVERY_S = 0.2
+
+
+def preview_of(frame: np.ndarray, width: int) -> np.ndarray:
+    """A small RGB copy of the frame for the UI (not mirrored: the UI decides)."""
+    rgb = to_rgb(frame)
+    height = max(1, int(round(rgb.shape[0] * width / rgb.shape[1])))
+    return cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)
+
+
+class VisionWorker:
+    """Runs the pipeline on its own thread and publishes Observations.
+
+    Args:
+        source: a CameraSource, or a spec for `open_source` (webcam index, video, folder).
+        mailbox: where the newest Observation goes.
+        model_path: the expression model. If it cannot be loaded, the worker keeps running
+            with detection only and every Observation carries the error (the game can show
+            the camera and say what is wrong); `error` holds it too.
+        preview_width: width of the preview image in Observations.
+        tau_s: smoothing time constant.
+        pipeline_factory: builds the FacePipeline (tests and the bench pass their own).
+    """
+
+    def __init__(self, source: CameraSource | str | int, mailbox: Mailbox[Observation],
+                 model_path: str | Path = DEFAULT_MODEL, preview_width: int = 320,
+                 tau_s: float = DEFAULT_TAU_S, detector_model: int = SHORT_RANGE,
+                 pipeline_factory: Callable | None = None, loop_video: bool = False):
+        self.source = source if isinstance(source, CameraSource) else open_source(source, loop=loop_video)
+        self.mailbox = mailbox
+        self.model_path = Path(model_path)
+        self.preview_width = preview_width
+        self.tau_s = tau_s
+        self.detector_model = detector_model
+        self._pipeline_factory = pipeline_factory
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.error: str | None = None
+        self.frames_processed = 0
+        #: Per-frame stage timings in ms (detect, crop_classify, total) and capture->publish latency.
+        self.timings: deque[dict[str, float]] = deque(maxlen=2000)
+
+    # -- lifecycle
+    def start(self) -> "VisionWorker":
+        if self._thread is not None and self._thread.is_alive():
+            return self
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="vision-worker", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                self.error = self.error or "vision worker did not stop in time"
+        self.source.close()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- the loop
+    def _build_pipeline(self):
+        if self._pipeline_factory is not None:
+            return self._pipeline_factory()
+        from game.vision.pipeline import FacePipeline
+
+        return FacePipeline(self.model_path, detector_model=self.detector_model)
+
+    def _run(self) -> None:
+        pipeline = None
+        try:
+            pipeline = self._build_pipeline()
+        except Exception as exc:  # noqa: BLE001 - any load failure must reach the UI, not kill the thread silently
+            self.error = f"{exc}"
+            detector_only = self._detector_only_pipeline()
+            pipeline = detector_only
+        state = PrimaryPlayer()
+        smoothed: dict[str, float] | None = None
+        last_t: float | None = None
+        last_status_at = 0.0
+        try:
+            while not self._stop.is_set():
+                frame = self.source.read()
+                if frame is None:
+                    now = time.monotonic()
+                    if now - last_status_at >= STATUS_EVERY_S:
+                        self._publish_status(now)
+                        last_status_at = now
+                    if self.source.status == CameraStatus.ENDED:
+                        self._stop.wait(0.05)
+                    smoothed = None
+                    continue
+                try:
+                    state, smoothed, last_t = self._process(pipeline, frame, state, smoothed, last_t)
+                except Exception as exc:  # noqa: BLE001 - one bad frame must not end the game
+                    self.error = f"frame {frame.index}: {exc.__class__.__name__}: {exc}"
+                    self.mailbox.put(Observation(
+                        t=time.monotonic(), frame_index=frame.index,
+                        frame_size=(frame.image.shape[1], frame.image.shape[0]) if frame.image.ndim >= 2 else (0, 0),
+                        preview=None, face_box=None, n_faces=0, camera_status=self.source.status,
+                        captured_at=frame.captured_at, error=self.error))
+        except Exception:  # noqa: BLE001
+            self.error = traceback.format_exc(limit=3)
+            self._publish_status(time.monotonic())
+        finally:
+            if pipeline is not None and hasattr(pipeline, "close"):
+                pipeline.close()
+
+    def _detector_only_pipeline(self):
+        """When the model cannot load: still find faces so the UI can frame the child."""
+        try:
+            from game.vision.detector import FaceDetector
+
+            return _DetectorOnly(FaceDetector(self.detector_model))
+        except Exception as exc:  # noqa: BLE001
+            self.error = f"{self.error}; face detector: {exc}"
+            return None
+
+    def _publish_status(self, now: float) -> None:
+        previous = self.mailbox.get()
+        base = previous if previous is not None else Observation(
+            t=now, frame_index=-1, frame_size=(0, 0), preview=None, face_box=None, n_faces=0)
+        self.mailbox.put(replace(base, t=now, camera_status=self.source.status, face_box=None, n_faces=0,
+                                 probs={}, smoothed={}, error=self.error))
+
+    def _process(self, pipeline, frame, state, smoothed, last_t):
+        image = frame.image
+        height, width = image.shape[:2]
+        t0 = time.perf_counter()
+        faces = pipeline.detect(image) if pipeline is not None else []
+        t1 = time.perf_counter()
+        state, primary = state.step(faces, (width, height))
+        probs: dict[str, float] = {}
+        looking_away = False
+        if primary is not None:
+            looking_away = turned_away(faces[primary])
+            if getattr(pipeline, "classifier", None) is not None:
+                probs = pipeline.classify(image, [faces[primary]])[0].probs
+        t2 = time.perf_counter()
+        now = time.monotonic()
+        if probs:
+            smoothed = smooth_probs(smoothed, probs, (now - last_t) if last_t else 0.0, self.tau_s)
+        else:
+            smoothed = None
+        preview = preview_of(image, self.preview_width)
+        observation = Observation(
+            t=now, frame_index=frame.index, frame_size=(width, height), preview=preview,
+            face_box=faces[primary].box if primary is not None else None, n_faces=len(faces),
+            probs=probs, smoothed=dict(smoothed or {}), camera_status=self.source.status,
+            looking_away=looking_away, captured_at=frame.captured_at, error=self.error)
+        self.mailbox.put(observation)
+        published = time.monotonic()
+        self.frames_processed += 1
+        self.timings.append({"detect_ms": (t1 - t0) * 1e3, "classify_ms": (t2 - t1) * 1e3,
+                             "total_ms": (time.perf_counter() - t0) * 1e3,
+                             "latency_ms": (published - frame.captured_at) * 1e3})
+        return state, smoothed, now
+
+
+class _DetectorOnly:
+    classifier = None
+
+    def __init__(self, detector):
+        self.detector = detector
+
+    def detect(self, frame):
+        return self.detector.detect(to_rgb(frame))
+
+    def close(self):
+        self.detector.close()
