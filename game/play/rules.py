@@ -18,8 +18,10 @@ from typing import Iterable
 
 from game.vision.observation import CameraStatus, Observation
 
-#: An observation older than this is stale: the camera or the model has stalled.
-STALE_AFTER_S = 1.0
+#: An observation older than this is stale: the camera or the model has stalled. Generous,
+#: because a busy kiosk may starve the vision thread for a moment, and a stall only pauses
+#: the round's clock.
+STALE_AFTER_S = 2.0
 
 
 class FaceState(str, Enum):

@@ -30,8 +30,11 @@ if TYPE_CHECKING:
     from game.play.app import Game
 
 INTRO_S = 1.2                 # the picture and the prompt before the round starts judging
-STORY_INTRO_S = 4.0           # a story is told first
+MIRROR_INTRO_S = 0.5          # mirror levels are quick copy-the-picture rounds
+STORY_WORDS_PER_S = 2.2       # a story is told first, at the child-paced voice (about 130 words a minute)
 CELEBRATE_S = 2.8
+MIRROR_CELEBRATE_S = 1.6
+MIRROR_AUTO_NEXT_S = 2.5      # a missed mirror round moves on quickly unless the child taps "try again"
 THANKS_S = 1.6
 FACE_NOTICE_AFTER_S = 0.8     # a face state must last this long before the game mentions it
 FACE_NOTICE_REPEAT_S = 6.0    # and is spoken again at most this often
@@ -391,7 +394,8 @@ class RoundScene(Scene):
         self.encourage_at = 0.0
         self.buttons = ButtonGroup()
         self.skip_button = Button(pygame.Rect(1160, 12, 96, 96), "skip", icon="arrow", colour=game.theme["ink_soft"])
-        self.intro_s = STORY_INTRO_S if self.round.story is not None else INTRO_S
+        self.mirror = level.mode == "mirror"
+        self.intro_s = self._intro_seconds()
 
     @property
     def screenshot_key(self) -> str:
@@ -402,6 +406,14 @@ class RoundScene(Scene):
         if self.phase == "play" and self.status is not None and self.status.hold_progress > 0:
             return "round-holding"
         return f"round-{self.phase}"
+
+    def _intro_seconds(self) -> float:
+        if self.mirror:
+            return MIRROR_INTRO_S
+        if self.round.story is not None and self.tries == 0:
+            words = len(self.round.story.get(self.game.settings.lang).split())
+            return min(12.0, max(INTRO_S, words / STORY_WORDS_PER_S + 0.5))
+        return INTRO_S
 
     def spoken_prompt(self) -> str:
         lang = self.game.settings.lang
@@ -422,6 +434,7 @@ class RoundScene(Scene):
 
     def _start_judging(self, now: float) -> None:
         self.phase = "play"
+        self.face_since = now
         self.judge = RoundJudge(self.spec, now)
         self.started_wall = datetime.now(timezone.utc)
 
@@ -434,7 +447,8 @@ class RoundScene(Scene):
                 self._start_judging(now)
             return
         if self.phase == "encourage":
-            if now - self.encourage_at >= self.game.settings.auto_next_s:
+            wait = min(self.game.settings.auto_next_s, MIRROR_AUTO_NEXT_S) if self.mirror else self.game.settings.auto_next_s
+            if now - self.encourage_at >= wait:
                 self._next()
             return
         self.status = self.judge.step(now, obs)
@@ -462,7 +476,7 @@ class RoundScene(Scene):
             return
         self.noticed = state
         shown, spoken = FACE_PHRASES[state]
-        if spoken and now - self.noticed_at >= FACE_NOTICE_REPEAT_S:
+        if spoken and not self.mirror and now - self.noticed_at >= FACE_NOTICE_REPEAT_S:
             self.noticed_at = now
             self.game.say(self.t(spoken))
         else:
@@ -593,6 +607,7 @@ class CelebrationScene(Scene):
         self.level, self.round_index, self.score, self.earned = level, round_index, score, earned
         self.confetti = Confetti(game.canvas_size, game.theme.confetti, seed=round_index + 7 * game.turn())
         self.cheer = ""
+        self.duration_s = MIRROR_CELEBRATE_S if level.mode == "mirror" else CELEBRATE_S
 
     def enter(self, now: float) -> None:
         super().enter(now)
@@ -602,7 +617,7 @@ class CelebrationScene(Scene):
 
     def update(self, now: float, dt: float) -> None:
         self.confetti.update(dt)
-        if now - self.entered_at >= CELEBRATE_S:
+        if now - self.entered_at >= self.duration_s:
             self.game.next_round(self.level, self.round_index, self.score)
 
     def handle(self, event: pygame.event.Event) -> None:

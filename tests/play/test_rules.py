@@ -74,7 +74,8 @@ def test_face_states(kwargs, state):
 
 
 def test_stale_observation_means_the_camera_stalled():
-    assert face_state(obs(1.0, "happy", 0.9), now=3.0) is FaceState.CAMERA_STARTING
+    assert face_state(obs(1.0, "happy", 0.9), now=2.5) is FaceState.OK
+    assert face_state(obs(1.0, "happy", 0.9), now=3.5) is FaceState.CAMERA_STARTING
     assert face_state(None) is FaceState.CAMERA_STARTING
 
 
