@@ -14,7 +14,9 @@ False, `error` says why, and the game goes on with captions only.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import threading
 import wave
 from dataclasses import dataclass
@@ -66,7 +68,10 @@ def _synthesize(engine: Any, text: str, lang: str, path: Path, rate: int) -> Pat
     engine.setProperty("rate", rate)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine.save_to_file(text, str(path))
-    engine.runAndWait()
+    # pyttsx3's espeak driver prints "Audio saved to ..." for every file; keep the console for
+    # messages that matter. (The swap of sys.stdout lasts only while espeak-ng synthesises.)
+    with contextlib.redirect_stdout(io.StringIO()):
+        engine.runAndWait()
     if not path.exists() or path.stat().st_size <= 44:  # 44 bytes = a WAV header with no sound
         raise SpeechError(f"speech engine wrote no audio for {lang!r} text {text[:40]!r} to {path}")
     return path
