@@ -366,8 +366,9 @@ class LevelMapScene(Scene):
             for k in range(MAX_STARS):
                 draw_star(canvas, (c[0] + (k - 1) * 44, c[1] + 112), 20,
                           theme["star"] if k < earned else theme["star_empty"], theme["ink"])
-            title = res.text(level.title.get(self.game.settings.lang), "tiny", theme["ink"], bold=True)
-            blit_centered(canvas, title, (c[0], c[1] + 150))
+            for k, line in enumerate(res.wrapped(level.title.get(self.game.settings.lang), "tiny", 190,
+                                                 theme["ink"], bold=True)[:2]):
+                blit_centered(canvas, line, (c[0], c[1] + 150 + k * 28))
 
 
 # ------------------------------------------------------------------------------------- round
