@@ -300,3 +300,28 @@ def test_screenshots_are_saved_once_per_scene(driver, store, tmp_path):
     assert shots == ["01-welcome.png", "02-choose-empty.png"]
     surface = pygame.image.load(str(tmp_path / "shots" / "01-welcome.png"))
     assert surface.get_size() == (1280, 720)
+
+
+@pytest.mark.skipif(__import__("shutil").which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_spoken_prompt_plays_on_the_voice_channel_and_a_new_prompt_cuts_it(store, levels, tmp_path):
+    import time
+
+    from game.play.scenes import WelcomeScene
+    from game.speech import Speech
+
+    if not pygame.mixer.get_init():
+        pygame.mixer.init()
+    game = make_game(store, levels, speech=Speech(cache_dir=tmp_path / "speech").start())
+    d = Driver(game)
+    try:
+        game.go(WelcomeScene(game))
+        deadline = time.monotonic() + 15
+        while not game._voice_channel.get_busy() and time.monotonic() < deadline:
+            d.run(1 / 30)
+            time.sleep(0.01)
+        assert game._voice_channel.get_busy(), game.speech.error
+        game.say("One friend at a time, please.")
+        assert not game._voice_channel.get_busy()        # the greeting stopped at once
+        assert game.speech.caption == "One friend at a time, please."
+    finally:
+        game.close()
