@@ -131,6 +131,7 @@ class Game:
         self.obs: Observation | None = None
         self.child = None
         self.quick_level = None               # --level without --child: play it once a child is chosen
+        self.paused_at: float | None = None   # when the teacher area interrupted the game
         self.session_id: int | None = None
         self.calibration: dict[str, float] | None = None
         self._stars: dict[str, int] = {}
@@ -151,15 +152,22 @@ class Game:
         self._voices: dict[Path, Any] = {}
 
     # ------------------------------------------------------------------------ scenes
-    def go(self, scene) -> None:
-        """Switch scenes before the next update (a scene may call this from its own update)."""
-        self._next_scene = scene
+    def go(self, scene, resume: bool = False) -> None:
+        """Switch scenes before the next update (a scene may call this from its own update).
+
+        `resume` returns to a scene that was interrupted (by the teacher area): it carries on
+        where it was instead of starting again, so nothing is recorded twice.
+        """
+        self._next_scene = (scene, resume)
 
     def _switch(self, now: float) -> None:
         while self._next_scene is not None:
-            scene, self._next_scene = self._next_scene, None
+            (scene, resume), self._next_scene = self._next_scene, None
             self.scene = scene
-            scene.enter(now)
+            if resume:
+                scene.resume(now)
+            else:
+                scene.enter(now)
 
     def turn(self) -> int:
         """A counter for rotating phrases (cheers, encouragements)."""
@@ -242,6 +250,7 @@ class Game:
     def open_teacher(self) -> None:
         from game.play.teacher import TeacherScene
 
+        self.paused_at = self.now
         self.go(TeacherScene(self, self.scene))
 
     def quit(self) -> None:

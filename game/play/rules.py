@@ -217,6 +217,12 @@ class RoundJudge:
             self.outcome, self.ended_at = Outcome.TIMEOUT, now
         return self._status(now, state, p_target)
 
+    def resume(self, now: float) -> None:
+        """Carry on after a pause (the teacher area): the pause is not the child's time, and a
+        hold in progress starts over."""
+        self._last_now = now
+        self._hold = replace(self._hold, since=None)
+
     def _status(self, now: float, state: FaceState, p_target: float) -> RoundStatus:
         progress = 1.0 if self.outcome is Outcome.MATCHED else self._hold.progress(now)
         return RoundStatus(self.outcome, state, p_target, progress, self._elapsed_s,

@@ -58,6 +58,7 @@ class Scene:
     def __init__(self, game: "Game"):
         self.game = game
         self.entered_at = 0.0
+        self.paused_for = 0.0
 
     @property
     def screenshot_key(self) -> str:
@@ -65,6 +66,11 @@ class Scene:
 
     def enter(self, now: float) -> None:
         self.entered_at = now
+
+    def resume(self, now: float) -> None:
+        """Back from the teacher area: carry on, and give the child the words again."""
+        self.paused_for = now - self.game.paused_at if self.game.paused_at is not None else 0.0
+        self.entered_at += self.paused_for
 
     def handle(self, event: pygame.event.Event) -> None:
         pass
@@ -432,6 +438,14 @@ class RoundScene(Scene):
         super().enter(now)
         self.spec = self._spec()      # calibration may have happened since this scene was made
         self.game.say(self.spoken_prompt())
+
+    def resume(self, now: float) -> None:
+        super().resume(now)
+        self.encourage_at += self.paused_for
+        self.face_since += self.paused_for
+        if self.judge is not None:
+            self.judge.resume(now)
+        self.game.say(self.spoken_prompt() if self.phase != "encourage" else self.hint() or self.spoken_prompt())
 
     def _start_judging(self, now: float) -> None:
         self.phase = "play"

@@ -57,6 +57,9 @@ class TeacherScene:
     def t(self, key: str, **values) -> str:
         return self.game.phrases.get(key, self.game.settings.lang, **values)
 
+    def resume(self, now: float) -> None:
+        self.enter(now)
+
     def enter(self, now: float) -> None:
         self.entered_at = now
         self.game.speech.silence()
@@ -162,7 +165,7 @@ class TeacherScene:
         self.game.choose_child(child, then=RoundScene(self.game, level, 0, LevelScore(len(level.rounds))))
 
     def _back(self) -> None:
-        self.game.go(self.previous)
+        self.game.go(self.previous, resume=True)
 
     def _start_typing(self, what: str, text: str) -> None:
         self.typing, self.text, self.message = what, text, ""

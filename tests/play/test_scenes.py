@@ -325,3 +325,37 @@ def test_spoken_prompt_plays_on_the_voice_channel_and_a_new_prompt_cuts_it(store
         assert game.speech.caption == "One friend at a time, please."
     finally:
         game.close()
+
+
+def test_teacher_visit_mid_round_is_not_the_childs_time_and_records_nothing_twice(driver, store, levels, tmp_path):
+    from game.play.scenes import RoundScene
+    from game.play.scoring import LevelScore
+
+    ana = store.add_child("Ana", "cat")
+    store.set_calibration(ana.id, {})
+    driver.game.choose_child(ana, then=RoundScene(driver.game, levels[0], 1, LevelScore(2)))
+    driver.source = calm
+    driver.run(3.0)                                     # 1.8 s of the 5 s limit used
+    round_scene = driver.game.scene
+    driver.game.open_teacher()
+    driver.run(20.0)                                    # the teacher takes their time
+    assert driver.scene == "teacher"
+    driver.press(pygame.K_ESCAPE)
+    assert driver.game.scene is round_scene and driver.scene == "round-play"
+    driver.run(2.0)
+    assert driver.scene == "round-play"                 # still time left after the visit
+    driver.run(2.0, until=lambda g: g.scene.screenshot_key == "round-encourage")
+    assert driver.scene == "round-encourage"
+    driver.run(3.5, until=lambda g: g.scene.name == "summary")
+    assert driver.scene == "summary"
+    driver.game.open_teacher()
+    driver.run(0.5)
+    driver.press(pygame.K_ESCAPE)                       # back to the summary: not recorded again
+    driver.run(0.5)
+    assert driver.game.writer.drain()
+    assert [a.outcome for a in store.attempts(ana.id)] == ["timeout"]
+    assert store.level_stars(ana.id) == {"test-one": 0}
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "progress.sqlite3") as conn:   # one level result row, not two
+        assert conn.execute("SELECT COUNT(*) FROM level_results").fetchone()[0] == 1
