@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 TEACHER_HOLD_S = 2.0
 CHORD_KEYS = (pygame.K_t,)
+#: On a touch screen without a keyboard: a press held this long in the bottom-left corner
+#: opens a grown-ups' question (a "parental gate"), then the teacher area.
+CORNER_SIZE = 64
 
 
 @dataclass
@@ -141,6 +144,7 @@ class Game:
         self._last_now: float | None = None
         self._held_keys: set[int] = set()
         self._chord_since: float | None = None
+        self._corner_since: float | None = None
         self.screenshots: dict[str, Path] = {}
         self.frame_ms: deque[float] = deque(maxlen=200_000)
         self.notes: list[str] = []            # problems a teacher should see (speech, store, camera)
@@ -220,6 +224,14 @@ class Game:
         if event.type == pygame.QUIT:
             self.quit()
             return True
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN):
+            pos = self.canvas_pos(event)
+            in_corner = pos is not None and pos[0] < CORNER_SIZE and pos[1] > self.canvas_size[1] - CORNER_SIZE
+            self._corner_since = now if in_corner and getattr(self.scene, "name", "") not in ("teacher", "gate") else None
+            if in_corner:
+                return True
+        elif event.type in (pygame.MOUSEBUTTONUP, pygame.FINGERUP):
+            self._corner_since = None
         if event.type == pygame.KEYDOWN:
             self._held_keys.add(event.key)
             if event.key == pygame.K_ESCAPE and not self.settings.kiosk and getattr(self.scene, "name", "") != "teacher":
@@ -236,7 +248,14 @@ class Game:
         return ctrl and shift and all(k in keys for k in CHORD_KEYS)
 
     def _teacher_chord(self, now: float) -> None:
-        """Ctrl+Shift+T held for two seconds opens the teacher area (a child will not do that)."""
+        """Ctrl+Shift+T held for two seconds opens the teacher area (a child will not do that);
+        a long press in the corner asks a grown-ups' question first."""
+        if self._corner_since is not None and now - self._corner_since >= TEACHER_HOLD_S:
+            from game.play.teacher import GateScene
+
+            self._corner_since = None
+            self.paused_at = self.now
+            self.go(GateScene(self, self.scene))
         if getattr(self.scene, "name", "") == "teacher" or not self._chord_held():
             self._chord_since = None
             return
@@ -263,8 +282,9 @@ class Game:
         self.scene.draw(canvas, now)
         if self.scene.shows_caption:
             self._draw_caption(canvas)
-        if self._chord_since is not None:
-            progress = min(1.0, (now - self._chord_since) / TEACHER_HOLD_S)
+        since = self._chord_since if self._chord_since is not None else self._corner_since
+        if since is not None:
+            progress = min(1.0, (now - since) / TEACHER_HOLD_S)
             pygame.draw.arc(canvas, theme["ink"], pygame.Rect(self.canvas_size[0] - 70, self.canvas_size[1] - 70, 50, 50),
                             math.pi / 2, math.pi / 2 + progress * math.tau, 8)
 

@@ -6,13 +6,14 @@ Up/Down choose a row, Left/Right change its value, Enter acts (or starts typing 
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING
 
 import pygame
 
 from game.play.calibration import Difficulty
 from game.play.ui_text import LANGUAGE_NAMES, LANGUAGES
-from game.play.widgets import blit_centered
+from game.play.widgets import Button, ButtonGroup, blit_centered
 
 if TYPE_CHECKING:
     from game.play.app import Game
@@ -344,3 +345,64 @@ class TeacherScene:
                     return
                 canvas.blit(line, (x, y))
                 y += 28
+
+
+class GateScene:
+    """A question young children cannot answer, before the teacher area opens from a touch.
+
+    A wrong answer (or waiting) goes quietly back to the game.
+    """
+
+    name = "gate"
+    shows_caption = False
+    GIVE_UP_S = 20.0
+
+    def __init__(self, game: "Game", previous, rng: random.Random | None = None):
+        self.game = game
+        self.previous = previous
+        rng = rng or random.Random()
+        self.a, self.b = rng.randint(3, 9), rng.randint(3, 9)
+        answer = self.a * self.b
+        choices = {answer}
+        while len(choices) < 4:
+            choices.add(max(1, answer + rng.choice((-1, 1)) * rng.randint(1, 12)))
+        self.choices = sorted(choices)
+        self.answer = answer
+        w, _h = game.canvas_size
+        self.buttons = ButtonGroup([Button(pygame.Rect(w / 2 - 470 + i * 240, 360, 210, 130), str(value),
+                                          str(value), colour=game.theme["ink_soft"])
+                                   for i, value in enumerate(self.choices)])
+        self.entered_at = 0.0
+
+    @property
+    def screenshot_key(self) -> str:
+        return "gate"
+
+    def enter(self, now: float) -> None:
+        self.entered_at = now
+
+    def resume(self, now: float) -> None:
+        self.enter(now)
+
+    def handle(self, event: pygame.event.Event) -> None:
+        chosen = self.buttons.handle(event, self.game.canvas_pos)
+        if chosen is None:
+            return
+        if int(chosen.action) == self.answer:
+            self.game.go(TeacherScene(self.game, self.previous))
+        else:
+            self.game.go(self.previous, resume=True)
+
+    def update(self, now: float, dt: float) -> None:
+        if now - self.entered_at > self.GIVE_UP_S:
+            self.game.go(self.previous, resume=True)
+
+    def draw(self, canvas: pygame.Surface, now: float) -> None:
+        res, theme = self.game.res, self.game.theme
+        w, _h = canvas.get_size()
+        canvas.fill(theme["panel"])
+        question = self.game.phrases.get("gate.question", self.game.settings.lang, a=self.a, b=self.b)
+        blit_centered(canvas, res.text(question, "medium", theme["ink"], bold=True), (w / 2, 200))
+        blit_centered(canvas, res.text(self.game.phrases.get("gate.hint", self.game.settings.lang), "small",
+                                       theme["ink_soft"]), (w / 2, 270))
+        self.buttons.draw(canvas, res, now)

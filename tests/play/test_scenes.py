@@ -359,3 +359,26 @@ def test_teacher_visit_mid_round_is_not_the_childs_time_and_records_nothing_twic
 
     with sqlite3.connect(tmp_path / "progress.sqlite3") as conn:   # one level result row, not two
         assert conn.execute("SELECT COUNT(*) FROM level_results").fetchone()[0] == 1
+
+
+def test_touch_corner_then_a_grown_ups_question_opens_the_teacher_area(driver, store):
+    from game.play.scenes import WelcomeScene
+
+    driver.game.go(WelcomeScene(driver.game))
+    driver.run(0.1)
+    corner = (10, 710)
+    driver.run(1.0, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=corner, button=1)])
+    driver.run(0.1, [pygame.event.Event(pygame.MOUSEBUTTONUP, pos=corner, button=1)])
+    driver.run(2.0)
+    assert driver.scene == "welcome"                    # a short touch does nothing
+    driver.run(2.2, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=corner, button=1)])
+    assert driver.scene == "gate"
+    gate = driver.game.scene
+    wrong = next(b for b in gate.buttons.buttons if int(b.action) != gate.answer)
+    driver.click(wrong.rect.center)
+    assert driver.scene == "welcome"                    # a wrong answer goes quietly back
+    driver.run(2.2, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=corner, button=1)])
+    gate = driver.game.scene
+    right = next(b for b in gate.buttons.buttons if int(b.action) == gate.answer)
+    driver.click(right.rect.center)
+    assert driver.scene == "teacher"
