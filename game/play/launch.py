@@ -164,6 +164,7 @@ def play(args: argparse.Namespace) -> int:
             Path(args.stats).write_text(json.dumps(stats, indent=2))
         if stats.get("frames"):
             print(f"ui frame ms: p50 {stats['ui_frame_ms_p50']} p99 {stats['ui_frame_ms_p99']} "
+                  f"(UI thread CPU p50 {stats['ui_frame_cpu_ms_p50']} p99 {stats['ui_frame_cpu_ms_p99']}) "
                   f"over {stats['frames']} frames", file=sys.stderr)
         pygame.quit()
     return 0
