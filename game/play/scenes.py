@@ -562,7 +562,8 @@ class RoundScene(Scene):
             done = i in self.score.matched_rounds
             colour = theme["good"] if done else (theme["accent"] if i == self.round_index else theme["star_empty"])
             pygame.draw.circle(canvas, colour, (x, 44), 14 if i == self.round_index else 11)
-        self.game.draw_avatar(canvas, self.game.child, (70, 56), 40) if self.game.child else None
+        if self.game.child is not None:
+            self.game.draw_avatar(canvas, self.game.child, (70, 56), 40)
         ButtonGroup([self.skip_button], -1).draw(canvas, res, now)
         # the target picture card
         card = pygame.Rect(48, 104, 560, 500)
