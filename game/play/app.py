@@ -38,6 +38,9 @@ CHORD_KEYS = (pygame.K_t,)
 #: On a touch screen without a keyboard: a press held this long in the bottom-left corner
 #: opens a grown-ups' question (a "parental gate"), then the teacher area.
 CORNER_SIZE = 64
+#: Nobody touched the kiosk or showed a face for this long: the child has gone; back to the
+#: welcome screen so the next child does not play as them.
+IDLE_RETURN_S = 60.0
 
 
 @dataclass
@@ -135,6 +138,8 @@ class Game:
         self.child = None
         self.quick_level = None               # --level without --child: play it once a child is chosen
         self.paused_at: float | None = None   # when the teacher area interrupted the game
+        self.last_activity = 0.0              # the last input, or the last moment a face was seen
+        self._last_activity_unset = True
         self.session_id: int | None = None
         self.calibration: dict[str, float] | None = None
         self._stars: dict[str, int] = {}
@@ -185,7 +190,11 @@ class Game:
         self._last_now = self.now = now
         self.obs = self.mailbox.get()
         self._switch(now)
+        if self._last_activity_unset:
+            self.last_activity, self._last_activity_unset = now, False
         for event in events:
+            if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN, pygame.TEXTINPUT):
+                self.last_activity = now
             if self._global_event(event, now):
                 continue
             self.scene.handle(event)
@@ -193,6 +202,8 @@ class Game:
         self._teacher_chord(now)
         self._switch(now)
         self.scene.update(now, dt)
+        self._switch(now)
+        self._check_walked_away(now)
         self._switch(now)
         self._play_ready_speech()
         self.draw(now)
@@ -274,6 +285,19 @@ class Game:
             self._chord_since = None
             self._held_keys.clear()
             self.open_teacher()
+
+    def _check_walked_away(self, now: float) -> None:
+        if self.face_state() is FaceState.OK:
+            self.last_activity = now
+        if self.child is None or getattr(self.scene, "name", "") in ("teacher", "gate", "welcome"):
+            return
+        if now - self.last_activity >= IDLE_RETURN_S:
+            from game.play.scenes import WelcomeScene
+
+            self.end_session()
+            self.child = None
+            self.calibration = None
+            self.go(WelcomeScene(self))
 
     def open_teacher(self) -> None:
         from game.play.teacher import TeacherScene

@@ -382,3 +382,19 @@ def test_touch_corner_then_a_grown_ups_question_opens_the_teacher_area(driver, s
     right = next(b for b in gate.buttons.buttons if int(b.action) == gate.answer)
     driver.click(right.rect.center)
     assert driver.scene == "teacher"
+
+
+def test_a_child_who_walks_away_hands_the_kiosk_back_to_the_welcome_screen(driver, store, levels):
+    from game.play.app import IDLE_RETURN_S
+
+    ana = store.add_child("Ana", "cat")
+    store.set_calibration(ana.id, {})
+    driver.game.choose_child(ana)
+    driver.source = calm
+    driver.run(2.0)
+    assert driver.scene == "map"
+    driver.source = lambda now: obs(now, n_faces=0)     # nobody there, nobody touching
+    driver.run(IDLE_RETURN_S - 5)
+    assert driver.scene == "map" and driver.game.child is not None
+    driver.run(6.0)
+    assert driver.scene == "welcome" and driver.game.child is None and driver.game.session_id is None
