@@ -671,6 +671,7 @@ class SummaryScene(Scene):
     def __init__(self, game: "Game", level: "Level", score: LevelScore):
         super().__init__(game)
         self.level, self.score = level, score
+        self.stars_shown = 0
         w, _h = game.canvas_size
         self.buttons = ButtonGroup([
             Button(pygame.Rect(w / 2 - 340, 522, 310, 92), "again", self.t("summary.play_again"), icon="again",
@@ -688,6 +689,10 @@ class SummaryScene(Scene):
             self.game.say(self.t("summary.stars_zero"))
 
     def update(self, now: float, dt: float) -> None:
+        shown = min(self.score.stars, int((now - self.entered_at) / 0.4))   # the stars pop in one by one
+        if shown > self.stars_shown:
+            self.stars_shown = shown
+            self.game.sound("star")
         if now - self.entered_at >= SUMMARY_BACK_TO_MAP_S:
             self.game.go(LevelMapScene(self.game))
 
