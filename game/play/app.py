@@ -326,7 +326,7 @@ class Game:
         if not caption:
             return
         w, h = self.canvas_size
-        lines = self.res.wrapped(caption, "small", w - 160, self.theme["ink"], bold=True)[:2]
+        lines = self.res.wrapped(caption, "small", w - 160, self.theme["ink"], bold=True)[:3]
         height = 24 + 42 * len(lines)
         panel = pygame.Rect(60, h - height - 14, w - 120, height)
         pygame.draw.rect(canvas, self.theme["panel"], panel, border_radius=24)
@@ -435,11 +435,14 @@ class Game:
             effect.set_volume(self.settings.volume * 0.8)
             effect.play()
 
-    def say(self, text: str) -> None:
-        """Caption now, voice soon; whatever was still being said stops."""
+    def say(self, text: str, caption: str | None = None) -> None:
+        """Caption now, voice soon; whatever was still being said stops. `caption` shows a
+        shorter line when the rest of what is said is already on the screen."""
         if self._voice_channel is not None:
             self._voice_channel.stop()
         self.speech.say(text, self.settings.lang)
+        if caption is not None:
+            self.speech.show_caption(caption, self.settings.lang)
 
     def caption_only(self, text: str) -> None:
         self.speech.show_caption(text, self.settings.lang)

@@ -437,7 +437,8 @@ class RoundScene(Scene):
     def enter(self, now: float) -> None:
         super().enter(now)
         self.spec = self._spec()      # calibration may have happened since this scene was made
-        self.game.say(self.spoken_prompt())
+        # a story is on the card already; the caption keeps to the question
+        self.game.say(self.spoken_prompt(), caption=self.round.prompt.get(self.game.settings.lang))
 
     def resume(self, now: float) -> None:
         super().resume(now)
@@ -504,7 +505,7 @@ class RoundScene(Scene):
         lang = self.game.settings.lang
         line = self.game.phrases.pick("encourage.lines", lang, self.game.turn())
         hint = self.hint()
-        self.game.say(f"{line} {hint}" if hint else line)
+        self.game.say(f"{line} {hint}" if hint else line, caption=line)   # the hint is on the card
         self.buttons = ButtonGroup([
             Button(pygame.Rect(680, 540, 300, 88), "again", self.t("round.try_again"), icon="again",
                    colour=self.game.theme["good"]),
@@ -569,13 +570,24 @@ class RoundScene(Scene):
         card = pygame.Rect(48, 104, 560, 500)
         pygame.draw.rect(canvas, theme["panel"], card, border_radius=36)
         pygame.draw.rect(canvas, theme.emotion(emotion), card, 10, border_radius=36)
-        if self.phase == "encourage" and self.hint():
+        if self.phase == "encourage" and (self.hint() or self.round.story is not None):
             picture = self._picture((230, 230))
             blit_centered(canvas, picture, (card.centerx, card.y + 150))
             blit_centered(canvas, res.text(self.t("round.hint_title"), "small", theme["ink_soft"], bold=True),
                           (card.centerx, card.y + 300))
             for i, line in enumerate(res.wrapped(self.hint(), "small", card.width - 60, theme["ink"], bold=True)[:4]):
                 blit_centered(canvas, line, (card.centerx, card.y + 350 + i * 40))
+        elif self.round.story is not None:
+            # a story round: the picture is the answer, so it waits until it is needed as a hint
+            bob = 8 * math.sin(now * 2.5)
+            bubble = pygame.Rect(0, 0, 230, 230)
+            bubble.center = (card.centerx, card.y + 150 + bob)
+            pygame.draw.circle(canvas, theme["background_band"], bubble.center, 115)
+            pygame.draw.circle(canvas, theme["panel_edge"], bubble.center, 115, 8)
+            blit_centered(canvas, res.text("?", 150, theme["ink"], bold=True), bubble.center)
+            lines = res.wrapped(self.round.story.get(lang), "small", card.width - 70, theme["ink"], bold=True)[:4]
+            for i, line in enumerate(lines):
+                blit_centered(canvas, line, (card.centerx, card.y + 320 + i * 42))
         else:
             bob = 8 * math.sin(now * 2.5)
             blit_centered(canvas, self._picture((380, 380)), (card.centerx, card.y + 215 + bob))

@@ -124,7 +124,8 @@ def test_a_whole_level_match_timeout_retry_and_summary(driver, store, levels):
     driver.source = calm                                # round 2: no sad face: timeout
     driver.run(8.0, until=lambda g: g.scene.screenshot_key == "round-encourage")
     assert driver.scene == "round-encourage"
-    assert "Turn your mouth down." in driver.game.speech.caption     # the hint is offered
+    assert driver.game.scene.hint() == "Turn your mouth down."        # the hint is on the card
+    assert driver.game.speech.caption in driver.game.phrases.choices("encourage.lines", "en")
     driver.press(pygame.K_RETURN)                       # "try again" has the focus
     assert driver.scene == "round-intro" and driver.game.scene.tries == 1
     driver.source = showing("sad")
