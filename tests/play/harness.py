@@ -11,14 +11,24 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pygame  # noqa: E402
+import pytest  # noqa: E402
 
 from game.play.app import Game, PlaySettings  # noqa: E402
 from game.play.ui_text import load_phrases, load_theme  # noqa: E402
 from game.speech import Speech  # noqa: E402
+from game.vision.card import DEFAULT_MODEL  # noqa: E402
 from game.vision.observation import Mailbox, Observation  # noqa: E402
 from tests.play.observations import obs  # noqa: E402
 
 FPS = 30.0
+
+
+def model_path() -> Path:
+    """The expression model the camera tests run (EMOTION_GAME_TEST_MODEL overrides the shipped one)."""
+    path = Path(os.environ.get("EMOTION_GAME_TEST_MODEL", DEFAULT_MODEL))
+    if not path.is_file():
+        pytest.skip(f"no expression model at {path} (train one with tools/train.py)")
+    return path
 
 LEVEL_ONE = """
 id = "test-one"

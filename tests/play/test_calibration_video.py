@@ -22,7 +22,7 @@ from game.play.rules import Outcome, judge_observations
 from game.vision.observation import Observation
 from game.vision.smoothing import smooth_probs
 from tests.conftest import fer_split
-from tests.play.test_end_to_end import model_path
+from tests.play.harness import model_path
 
 FPS = 10.0
 CALM_S = CALM_SECONDS + 0.5

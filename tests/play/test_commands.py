@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pygame
-import pytest
 
 from game.cli import build_parser, main
 from game.play.launch import parse_camera
@@ -42,7 +39,6 @@ def test_missing_level_file(tmp_path, capsys):
     assert "not found" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_quick_start_from_a_level_file_runs_headless(tmp_path, capsys):
     """--child and --level (a file path) skip the menus; --seconds ends the run; the new child exists."""
     level = tmp_path / "test-one.toml"

@@ -21,8 +21,8 @@ import pytest
 
 from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_level_file
 from game.play import calibration, scenes
-from game.vision.card import DEFAULT_MODEL
 from tests.conftest import REPO, fer_split
+from tests.play.harness import model_path
 
 LEVEL_FILE = DEFAULT_LEVELS_DIR / "mirror-game.toml"
 TIMEOUT_ROUNDS = {4}                 # the child "forgets" round 5: a calm face, then nobody, then calm
@@ -31,13 +31,6 @@ EXPRESSION_S = 2.8                   # how long each prompted expression is show
 AFTER_START_S = 1.0                  # an expression starts this long after its round starts judging
 MATCH_LAG_S = 0.8                    # detection + smoothing: from the first frame to crossing the bar
 SETTLE_S = 1.0                       # the game's start-up (window, model) before the first video frame
-
-
-def model_path() -> Path:
-    path = Path(os.environ.get("EMOTION_GAME_TEST_MODEL", DEFAULT_MODEL))
-    if not path.is_file():
-        pytest.skip(f"no expression model at {path} (train one with tools/train.py)")
-    return path
 
 
 def plan_segments(level) -> tuple[list[tuple[str, float]], list[str]]:
