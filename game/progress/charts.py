@@ -53,7 +53,7 @@ def _svg_text(figure, salt: str) -> str:
 
 
 def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str], y_label: str,
-                       percent: bool, chart_id: str) -> str:
+                       percent: bool, chart_id: str, empty_note: str = "") -> str:
     """One line per emotion across sessions, as an inline <svg> string (the page gives the title)."""
     import matplotlib
     matplotlib.use("Agg", force=False)
@@ -92,6 +92,9 @@ def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str
         axes.set_axisbelow(True)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
+        if not plotted_any and empty_note:
+            axes.text(0.5, 0.5, empty_note, transform=axes.transAxes, ha="center", va="center",
+                      color="#4A5866", fontsize=14)
         if plotted_any:
             axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(series),
                         frameon=False, handlelength=2.6)

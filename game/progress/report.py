@@ -207,6 +207,7 @@ a { color: var(--accent); }
 .card .big { display: block; font-size: 1.7rem; font-weight: 700; }
 .card .label { color: var(--muted); font-size: .9rem; }
 .card.practise { background: var(--practise); border: 2px solid var(--practise-edge); flex: 1 1 16em; }
+.card.practise.calm { background: var(--wash); border-color: var(--line); }
 .card.practise .why { display: block; color: var(--ink); font-size: .95rem; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; }
 figure.chart { margin: 0; flex: 1 1 480px; background: #fff; display: flex; flex-direction: column; }
@@ -294,7 +295,7 @@ def child_html(child: Child, attempts: Sequence[Attempt], sessions: dict[int, Se
         f'<div class="card"><span class="big">{len(rows)}</span><span class="label">{esc(words["sessions"])}</span></div>'
         f'<div class="card"><span class="big" style="font-size:1.2rem">{esc(fmt_date(last, words))}</span>'
         f'<span class="label">{esc(words["last_played"])}</span></div>'
-        f'<div class="card practise" data-needs-practice="{esc(advice.emotion or "")}">'
+        f'<div class="card practise{"" if advice.emotion else " calm"}" data-needs-practice="{esc(advice.emotion or "")}">'
         f'<span class="label">{esc(words["needs_practice"])}</span><span class="big">{esc(practise)}</span>'
         f'<span class="why">{esc(words["why"].format(reason=advice.text(words)))}</span></div>'
         "</div>")
@@ -323,7 +324,7 @@ def child_html(child: Child, attempts: Sequence[Attempt], sessions: dict[int, Se
                                      chart_id=f"s{child.id}")
     speed_svg = session_line_chart(series=speed, session_labels=labels,
                                    y_label=words["chart_time_axis"], percent=False,
-                                   chart_id=f"t{child.id}")
+                                   chart_id=f"t{child.id}", empty_note=words["no_matches"])
     parts.append(
         '<div class="charts">'
         f'<figure class="chart" data-chart="success-rate">{success_svg}'
