@@ -95,6 +95,9 @@ def describe_problem(error: BaseException) -> str:
     if ("connect" in lowered or "unable to open" in lowered or "timeout" in lowered
             or "server closed" in lowered or "terminating connection" in lowered):
         return "The progress database cannot be reached."
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return ("The progress database file is damaged or is not a progress database; ask for help "
+                "before deleting it (a copy may still be rescued).")
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
         return "The progress database cannot be written (read-only or no permission)."
     return f"The progress database reported a problem: {detail_text}"

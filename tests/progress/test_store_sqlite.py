@@ -308,3 +308,11 @@ def test_any_mix_of_locks_flushes_and_restarts_keeps_every_attempt_once_in_order
     assert store.flush(timeout_s=5) == 0
     assert [a.round_index for a in store.attempts(child.id)] == list(range(recorded))
     store.close()
+
+
+def test_a_damaged_database_file_is_a_clear_error(tmp_path):
+    damaged = tmp_path / "progress.sqlite3"
+    damaged.write_bytes(b"this is not SQLite at all " * 100)
+    with pytest.raises(ProgressError, match="damaged or is not a progress database"):
+        open_store(f"sqlite:///{damaged}")
+    assert damaged.read_bytes().startswith(b"this is not SQLite")   # left as it was
