@@ -175,6 +175,7 @@ class Store:
         self._pending: list[PendingWrite] = []
         self._problem: str | None = None        # why the database is unavailable right now
         self._rejected_note: str | None = None  # a result refused for good (kept aside)
+        self._journal_problem: str | None = None  # the local backup could not be written
         self._schema_ready = False
         self._retry_at = 0.0
         self._retry_after = RETRY_AFTER_S
@@ -256,6 +257,7 @@ class Store:
         self._retry_at = 0.0
         if not self._pending:
             self._problem = None
+            self._journal_problem = None
 
     def _adopt_orphans(self) -> None:
         try:
@@ -353,9 +355,9 @@ class Store:
             self._journal.append([write])
         except OSError as exc:
             # Still in memory and retried; the note says the kiosk must not be switched off.
-            self._problem = (f"{self._problem or 'The progress database is unavailable.'} The backup "
-                             f"file could not be written either ({exc.strerror or exc}): please do "
-                             "not switch this kiosk off until the results are saved.")
+            self._journal_problem = (f"The backup file could not be written either "
+                                     f"({exc.strerror or exc}): please do not switch this kiosk "
+                                     "off until the results are saved.")
             log.error("progress store: journal append failed: %s", exc)
 
     def _submit(self, write: PendingWrite) -> None:
@@ -439,9 +441,11 @@ class Store:
             waiting = len(self._pending)
             if waiting:
                 plural = "result is" if waiting == 1 else "results are"
+                where = "in this kiosk's memory" if self._journal_problem else "safely on this kiosk"
                 notes.append(f"{self._problem or 'The progress database is unavailable.'} "
-                             f"{waiting} {plural} kept safely on this kiosk and will be saved "
-                             "automatically.")
+                             f"{waiting} {plural} kept {where} and will be saved automatically.")
+                if self._journal_problem:
+                    notes.append(self._journal_problem)
             elif self._problem:
                 notes.append(self._problem)
             if self._rejected_note:

@@ -138,7 +138,8 @@ def test_disk_full_buffers_then_saves_everything(tmp_path):
             store.record_attempt(make_attempt(child.id, session, i))
         assert store.pending_count() == 5
         note = store.last_error
-        assert "full" in note and "do not switch this kiosk off" in note
+        assert "full" in note and "do not switch this kiosk off" in note and "memory" in note
+        assert note.count("do not switch") == 1
 
         filler.unlink()
         assert store.flush(timeout_s=10) == 0
