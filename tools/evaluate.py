@@ -39,15 +39,21 @@ def evaluate_arrays(model_path, faces: np.ndarray, labels: np.ndarray, card_free
 
 
 def fer_peer_probabilities(faces: np.ndarray) -> np.ndarray:
-    """The `fer` package's mini-Xception on 48x48 faces, renormalised over happy/sad/fear."""
+    """The `fer` package's own model (its default quantised TFLite mini-Xception) on the same
+    faces, its 7 outputs read over happy/sad/fear only and renormalised.
+
+    FER-2013 faces are already aligned crops, so the whole 48x48 face is the input, resized
+    to the model's 64x64 and scaled to [-1, 1] exactly as `FER.detect_emotions` does.
+    """
+    import cv2
     from fer import FER
 
-    detector = FER(mtcnn=False)
-    order = [detector._get_labels()[i] for i in range(7)]  # id -> name, FER's own table
-    columns = [order.index(label) for label in GAME_LABELS]
-    x = (faces.astype(np.float32) / 255.0 - 0.5) * 2.0  # fer's preprocess_input(v2=True)
-    out = detector._FER__emotion_classifier.predict(x[..., None], batch_size=256, verbose=0)[:, columns]
-    return out / out.sum(axis=1, keepdims=True)
+    detector = FER()
+    names = FER._get_labels()
+    columns = [next(i for i, name in names.items() if name == label) for label in GAME_LABELS]
+    resized = np.stack([cv2.resize(face, (64, 64)) for face in faces]).astype(np.float32)
+    out = np.asarray(detector._classify_emotions((resized / 255.0 - 0.5) * 2.0))[:, columns]
+    return out / np.maximum(out.sum(axis=1, keepdims=True), 1e-9)
 
 
 def evaluate_fer_peer(faces: np.ndarray, labels: np.ndarray) -> dict:

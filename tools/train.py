@@ -12,8 +12,8 @@ Choices, and why:
   the three outputs (outlier exposure), and angry/surprise (look-alikes of sad/fear) too,
   with a smaller weight. The game's per-class thresholds come from val (keep 90% of true
   faces), and `neutral_false_accept` measures how many neutral faces still pass them.
-- Angry and surprise add features: an auxiliary six-class head sees every face during
-  training; it is dropped at export, so the shipped model stays three-class.
+- One softmax head over the three game classes. (A training-only six-class auxiliary head
+  was tried first: with Keras 3 dict outputs the loss stopped decreasing, so it was dropped.)
 - Flip at test time is built into the exported graph (mean of the face and its mirror),
   so every caller gets it with one call and no preprocessing can drift.
 - Model selection: the epoch with the best val macro-F1 (early stopping on it); one run,
@@ -39,7 +39,7 @@ from game.vision.card import DEFAULT_INPUT, GAME_LABELS, sha256_of
 from tools import fer_data, metrics
 
 ALL_CLASSES = ("happy", "sad", "fear", "neutral", "angry", "surprise")
-OUTLIER_WEIGHT = {"neutral": 0.5, "angry": 0.25, "surprise": 0.25}
+OUTLIER_WEIGHT = {"neutral": 0.5, "angry": 0.15, "surprise": 0.15}
 
 
 # ----------------------------------------------------------------------------- data
@@ -52,32 +52,29 @@ def load_split(source: str, split: str, limit: int | None) -> tuple[np.ndarray, 
 
 def targets(labels: np.ndarray, outlier_weight: dict[str, float] | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
-    """Soft targets with the loss weight baked in (CE is linear in the target).
+    """(soft targets (N, 3), sample weights (N,)).
 
-    expr (N, 3): one-hot for game classes, uniform for outliers, times the sample weight.
-    aux (N, 6): one-hot over all six classes, times a balanced class weight.
+    Game classes: one-hot, weighted N_game / (3 * n_class) so each emotion counts the same.
+    Outliers (neutral, angry, surprise): the uniform distribution, with a smaller weight.
+    Faces of any other class get weight 0.
     """
     outlier_weight = OUTLIER_WEIGHT if outlier_weight is None else outlier_weight
     n_game = sum(int((labels == c).sum()) for c in GAME_LABELS)
-    expr = np.zeros((len(labels), len(GAME_LABELS)), np.float32)
+    soft = np.full((len(labels), len(GAME_LABELS)), 1.0 / len(GAME_LABELS), np.float32)
+    weights = np.zeros(len(labels), np.float32)
     for i, c in enumerate(GAME_LABELS):
         mask = labels == c
         if mask.any():
-            expr[mask, i] = n_game / (len(GAME_LABELS) * mask.sum())
+            soft[mask] = np.eye(len(GAME_LABELS), dtype=np.float32)[i]
+            weights[mask] = n_game / (len(GAME_LABELS) * mask.sum())
     for c, weight in outlier_weight.items():
-        expr[labels == c] = weight / len(GAME_LABELS)
-    aux = np.zeros((len(labels), len(ALL_CLASSES)), np.float32)
-    present = [c for c in ALL_CLASSES if (labels == c).any()]
-    for i, c in enumerate(ALL_CLASSES):
-        mask = labels == c
-        if mask.any():
-            aux[mask, i] = len(labels) / (len(present) * mask.sum())
-    return expr, aux
+        weights[labels == c] = weight
+    return soft, weights
 
 
 # ---------------------------------------------------------------------------- model
 def build_models(width: int = 32, dropout: float = 0.4):
-    """(training model with augmentation and two heads, backbone+expr head for export)."""
+    """(training model with augmentation and softmax, backbone giving logits)."""
     import keras
     from keras import layers
 
@@ -96,9 +93,8 @@ def build_models(width: int = 32, dropout: float = 0.4):
     x = conv_block(x, width * 8, 2)         # 3x3
     x = layers.GlobalAveragePooling2D()(x)
     features = layers.Dropout(dropout)(x)
-    expr_logits = layers.Dense(len(GAME_LABELS), name="expr_logits")(features)
-    aux_logits = layers.Dense(len(ALL_CLASSES), name="aux_logits")(features)
-    backbone = keras.Model(face, [expr_logits, aux_logits], name="backbone")
+    logits = layers.Dense(len(GAME_LABELS), name="logits")(features)
+    backbone = keras.Model(face, logits, name="backbone")
 
     augment = keras.Sequential([
         layers.RandomFlip("horizontal"),
@@ -109,12 +105,8 @@ def build_models(width: int = 32, dropout: float = 0.4):
         layers.RandomBrightness(0.15, value_range=(0.0, 1.0)),
     ], name="augment")
     train_in = keras.Input((size, size, 1), name="face")
-    e, a = backbone(augment(train_in))
-    train_model = keras.Model(train_in, {
-        "expr": layers.Activation("softmax", name="expr", dtype="float32")(e),
-        "aux": layers.Activation("softmax", name="aux", dtype="float32")(a),
-    })
-    return train_model, backbone
+    probs = layers.Activation("softmax", name="probs", dtype="float32")(backbone(augment(train_in)))
+    return keras.Model(train_in, probs), backbone
 
 
 def export_model(backbone):
@@ -125,18 +117,22 @@ def export_model(backbone):
     size = DEFAULT_INPUT["size"]
     face = keras.Input((size, size, 1), batch_size=1, name="face")
     mirrored = layers.Lambda(lambda t: keras.ops.flip(t, axis=2), name="mirror")(face)
-    p = layers.Activation("softmax")(backbone(face)[0])
-    p_mirror = layers.Activation("softmax")(backbone(mirrored)[0])
+    p = layers.Activation("softmax")(backbone(face))
+    p_mirror = layers.Activation("softmax")(backbone(mirrored))
     probs = layers.Average(name="probs")([p, p_mirror])
     return keras.Model(face, probs, name="expression")
 
 
 def predict_probs(backbone, x: np.ndarray, batch: int = 512) -> np.ndarray:
     """Keras-side TTA prediction (used for model selection during training)."""
-    e = backbone.predict(x, batch_size=batch, verbose=0)[0]
-    e_flip = backbone.predict(x[:, :, ::-1], batch_size=batch, verbose=0)[0]
-    softmax = lambda z: np.exp(z - z.max(1, keepdims=True)) / np.exp(z - z.max(1, keepdims=True)).sum(1, keepdims=True)  # noqa: E731
-    return (softmax(e) + softmax(e_flip)) / 2
+    def softmax(z):
+        z = np.asarray(z, np.float32)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    logits = backbone.predict(x, batch_size=batch, verbose=0)
+    logits_mirror = backbone.predict(x[:, :, ::-1], batch_size=batch, verbose=0)
+    return (softmax(logits) + softmax(logits_mirror)) / 2
 
 
 def game_subset(x, labels):
@@ -154,16 +150,15 @@ def train(x_train, labels_train, x_val, labels_val, *, epochs: int, batch: int, 
     keras.utils.set_random_seed(seed)
     train_model, backbone = build_models(width)
     log(f"model: {backbone.count_params():,} parameters")
-    expr, aux = targets(labels_train)
+    soft, weights = targets(labels_train)
+    keep = weights > 0
+    x_train, soft, weights = x_train[keep], soft[keep], weights[keep]
     steps = int(np.ceil(len(x_train) / batch))
     schedule = keras.optimizers.schedules.CosineDecay(
         lr / 10, decay_steps=max(1, steps * epochs - steps), warmup_target=lr, warmup_steps=steps)
-    train_model.compile(
-        optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4),
-        loss={"expr": keras.losses.CategoricalCrossentropy(),
-              "aux": keras.losses.CategoricalCrossentropy()},
-        loss_weights={"expr": 1.0, "aux": 0.5})
-    data = (tf.data.Dataset.from_tensor_slices((x_train, {"expr": expr, "aux": aux}))
+    train_model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4),
+                        loss=keras.losses.CategoricalCrossentropy())
+    data = (tf.data.Dataset.from_tensor_slices((x_train, soft, weights))
             .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
             .batch(batch).prefetch(2))
 
@@ -298,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="expression", help="model file stem")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--batch", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--width", type=int, default=32, help="filters in the first block")
     parser.add_argument("--patience", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1234)
@@ -380,15 +375,15 @@ def main(argv: list[str] | None = None) -> int:
     extra = {
         "temporary": bool(args.temporary),
         "architecture": f"VGG-style CNN, 4 blocks x 2 conv (width {args.width}), GAP, dropout; "
-                        f"{backbone.count_params():,} parameters incl. the training-only 6-class head; "
+                        f"{backbone.count_params():,} parameters; "
                         "flip test-time augmentation inside the graph",
         "quantization": args.quantize,
         "training": {
             "data": str(val_dir_or_csv),
             "command": command,
             "classes_seen": list(ALL_CLASSES),
-            "imbalance": "game classes weighted N/(3*n_class); neutral/angry/surprise trained toward uniform "
-                         f"(weights {OUTLIER_WEIGHT}); auxiliary 6-class head",
+            "imbalance": "game classes weighted N/(3*n_class); neutral/angry/surprise trained toward "
+                         f"the uniform distribution (weights {OUTLIER_WEIGHT})",
             "epochs_run": len(history),
             "best_epoch": max(history, key=lambda r: r["val_macro_f1"])["epoch"] if history else None,
             "seed": args.seed,

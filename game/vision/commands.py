@@ -1,4 +1,5 @@
-"""`emotion-game classify PATH...`: try the model on pictures, videos or folders."""
+"""`emotion-game classify PATH...` (try the model on pictures, videos or folders) and
+`emotion-game analyze INPUT --out DIR` (every face of a recording or photos, summarised)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     classify.add_argument("--full-range", action="store_true",
                           help="use MediaPipe's full-range detector (faces far from the camera)")
     classify.set_defaults(func=run_classify)
+
+    analyze = sub.add_parser(
+        "analyze", help="analyse a classroom recording, a photo or a folder of photos",
+        description="Detects, classifies and tracks every face; writes faces.csv, summary.json and "
+                    "summary.txt to --out. --annotate also writes annotated.mp4 (it contains the "
+                    "children's faces: only with the school's consent).")
+    analyze.add_argument("input", metavar="INPUT", help="video file, image, or folder of photos")
+    analyze.add_argument("--out", required=True, help="folder for the results")
+    analyze.add_argument("--annotate", action="store_true", help="also write an annotated MP4 (off by default)")
+    analyze.add_argument("--every", type=int, default=1, help="analyse every Nth video frame (faster)")
+    analyze.add_argument("--max-faces", type=int, default=1,
+                         help="report moments with more faces than this (default 1)")
+    analyze.add_argument("--model", default=None, help="expression model (default: models/expression.tflite)")
+    analyze.add_argument("--full-range", action="store_true",
+                         help="MediaPipe's full-range detector, for faces far from the camera")
+    analyze.set_defaults(func=run_analyze)
 
 
 def _frames(path: Path, every: int):
@@ -72,3 +89,21 @@ def run_classify(args) -> int:
             failures += 1
     pipeline.close()
     return 1 if failures else 0
+
+
+def run_analyze(args) -> int:
+    from game.vision.analyze import InputError, analyze
+    from game.vision.card import DEFAULT_MODEL, ModelError
+    from game.vision.detector import FULL_RANGE, SHORT_RANGE
+    from game.vision.pipeline import FacePipeline
+
+    try:
+        pipeline = FacePipeline(args.model or DEFAULT_MODEL,
+                                detector_model=FULL_RANGE if args.full_range else SHORT_RANGE)
+        summary = analyze(args.input, args.out, pipeline=pipeline, every=max(1, args.every),
+                          annotate=args.annotate, max_faces=args.max_faces)
+    except (ModelError, InputError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print((Path(args.out) / "summary.txt").read_text(encoding="utf-8"), end="")
+    return 1 if summary["problems"] and summary["frames_analysed"] == 0 else 0

@@ -1,0 +1,339 @@
+"""Analyse a classroom recording, a photo or a folder of photos: every face, every second.
+
+All faces are detected, classified and tracked across frames with stable ids (a greedy IoU
+tracker); the result is `faces.csv`, `summary.json` and `summary.txt`, and with
+`annotate=True` an MP4 with boxes, labels and running shares. Annotation is off by default
+because it writes children's faces to disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from game.vision.detector import iou, turned_away
+
+UNCERTAIN = "uncertain"
+POSITIVE, NEGATIVE = ("happy",), ("sad", "fear")
+FACES_COLUMNS = ["frame", "time_s", "face_id", "x", "y", "w", "h", "happy", "sad", "fear", "label", "file"]
+
+
+# ---------------------------------------------------------------- tracking (pure)
+@dataclass
+class Track:
+    face_id: int
+    box: tuple[int, int, int, int]
+    last_frame: int
+
+
+@dataclass
+class IouTracker:
+    """Greedy IoU matching: each face joins the track it overlaps most (>= min_iou) among
+    tracks seen within `max_gap` frames; otherwise it starts a new track."""
+
+    min_iou: float = 0.3
+    max_gap: int = 15
+    tracks: list[Track] = field(default_factory=list)
+    next_id: int = 1
+
+    def update(self, frame: int, boxes: list[tuple[int, int, int, int]]) -> list[int]:
+        alive = [t for t in self.tracks if frame - t.last_frame <= self.max_gap]
+        pairs = sorted(((iou(t.box, b), ti, bi) for ti, t in enumerate(alive) for bi, b in enumerate(boxes)),
+                       reverse=True)
+        ids: list[int | None] = [None] * len(boxes)
+        used_tracks: set[int] = set()
+        for overlap, ti, bi in pairs:
+            if overlap < self.min_iou:
+                break
+            if ti in used_tracks or ids[bi] is not None:
+                continue
+            used_tracks.add(ti)
+            alive[ti].box, alive[ti].last_frame = boxes[bi], frame
+            ids[bi] = alive[ti].face_id
+        for bi, box in enumerate(boxes):
+            if ids[bi] is None:
+                track = Track(self.next_id, box, frame)
+                self.next_id += 1
+                alive.append(track)
+                ids[bi] = track.face_id
+        self.tracks = alive
+        return [int(i) for i in ids]
+
+
+def label_of(probs: dict[str, float], thresholds: dict[str, float]) -> str:
+    """The leading emotion, or 'uncertain' when it does not reach its threshold."""
+    top = max(probs, key=probs.get)
+    return top if probs[top] >= thresholds.get(top, 0.5) else UNCERTAIN
+
+
+def longest_run(times: list[float], flags: list[bool], step_s: float) -> dict:
+    """The longest stretch of consecutive True flags, in seconds (start, end, seconds)."""
+    best = {"start_s": None, "end_s": None, "seconds": 0.0}
+    start = None
+    for i, flag in enumerate(flags + [False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            seconds = times[i - 1] - times[start] + step_s
+            if seconds > best["seconds"]:
+                best = {"start_s": round(times[start], 3), "end_s": round(times[i - 1] + step_s, 3),
+                        "seconds": round(seconds, 3)}
+            start = None
+    return best
+
+
+def shares(labels: list[str]) -> dict[str, float]:
+    n = max(1, len(labels))
+    out = {k: round(sum(label == k for label in labels) / n, 4) for k in ("happy", "sad", "fear", UNCERTAIN)}
+    out["positive"] = round(sum(label in POSITIVE for label in labels) / n, 4)
+    out["negative"] = round(sum(label in NEGATIVE for label in labels) / n, 4)
+    return out
+
+
+# ---------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class InputFrame:
+    index: int
+    time_s: float
+    image: np.ndarray
+    file: str
+    new_scene: bool   # photos: each one is its own scene (no tracking across photos)
+
+
+class InputError(RuntimeError):
+    pass
+
+
+def iter_input(path: Path, every: int, problems: list[str]) -> tuple[Iterator[InputFrame], float | None, int]:
+    """(frames, fps or None for photos, expected frame count)."""
+    import cv2
+
+    from game.vision.sources import IMAGE_SUFFIXES
+
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file())
+
+        def photos():
+            for i, file in enumerate(files):
+                image = cv2.imread(str(file), cv2.IMREAD_COLOR) if file.suffix.lower() in IMAGE_SUFFIXES else None
+                if image is None:
+                    problems.append(f"{file.name}: not a readable image, skipped")
+                    continue
+                yield InputFrame(i, float(i), image, file.name, True)
+        return photos(), None, len(files)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file or folder")
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            raise InputError(f"{path}: not a readable image")
+        return iter([InputFrame(0, 0.0, image, path.name, True)]), None, 1
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise InputError(f"{path}: not a readable video or image")
+    fps = capture.get(cv2.CAP_PROP_FPS) or 0.0
+    fps = fps if 1 <= fps <= 240 else 25.0
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+    ok, first = capture.read()
+    if not ok:
+        capture.release()
+        raise InputError(f"{path}: the video has no readable frames (corrupt or empty)")
+
+    def frames():
+        index, image = 0, first
+        try:
+            while image is not None:
+                if index % every == 0:
+                    yield InputFrame(index, index / fps, image, path.name, index == 0)
+                ok, image = capture.read()
+                image = image if ok else None
+                index += 1
+        finally:
+            capture.release()
+    return frames(), fps, count
+
+
+# ---------------------------------------------------------------- the analysis
+def progress_bar(done: int, total: int, started: float, stream=sys.stderr, width: int = 30) -> None:
+    quiet_step = max(1, total // 10)  # not a terminal (a log file): about ten lines in all
+    if total <= 0 or (not stream.isatty() and done < total and done % quiet_step):
+        return
+    fraction = min(1.0, done / total)
+    elapsed = time.perf_counter() - started
+    eta = elapsed / fraction - elapsed if fraction > 0 else 0
+    stream.write(f"\r[{'#' * int(width * fraction):<{width}}] {done}/{total} frames, {eta:4.0f} s left")
+    if done >= total:
+        stream.write("\n")
+    stream.flush()
+
+
+def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int = 1, annotate: bool = False,
+            max_faces: int = 1, progress: Callable[[int, int, float], None] | None = progress_bar) -> dict:
+    """Run the analysis and write faces.csv, summary.json, summary.txt (and annotated.mp4)."""
+    path, out_dir = Path(path), Path(out_dir)
+    if pipeline is None:
+        from game.vision.pipeline import FacePipeline
+
+        pipeline = FacePipeline()
+    thresholds = dict(pipeline.classifier.card.thresholds)
+    problems: list[str] = []
+    frames, fps, expected = iter_input(path, max(1, every), problems)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    step_s = (every / fps) if fps else 1.0
+    tracker = IouTracker(max_gap=max(2, int(round(1.0 / step_s))) if fps else 0)
+    writer = None
+    per_face: dict[int, dict] = {}
+    times, files, no_face, crowded, counts, away = [], [], [], [], [], []
+    running_labels: list[str] = []
+    started = time.perf_counter()
+    done = 0
+    with open(out_dir / "faces.csv", "w", newline="", encoding="utf-8") as handle:
+        rows = csv.writer(handle)
+        rows.writerow(FACES_COLUMNS)
+        for frame in frames:
+            if frame.new_scene and not fps:
+                tracker = IouTracker(max_gap=0, next_id=tracker.next_id)
+            try:
+                faces = pipeline.process(frame.image)
+            except ValueError as exc:
+                problems.append(f"{frame.file} frame {frame.index}: {exc}")
+                faces = []
+            ids = tracker.update(frame.index, [f.face.box for f in faces])
+            labels = []
+            for face_id, face in zip(ids, faces):
+                label = label_of(face.probs, thresholds)
+                labels.append(label)
+                x, y, w, h = face.face.box
+                rows.writerow([frame.index, f"{frame.time_s:.3f}", face_id, x, y, w, h,
+                               *(f"{face.probs.get(k, 0.0):.4f}" for k in ("happy", "sad", "fear")), label, frame.file])
+                info = per_face.setdefault(face_id, {"frames": 0, "first_s": frame.time_s, "labels": [],
+                                                     "away": [], "times": []})
+                info["frames"] += 1
+                info["last_s"] = frame.time_s
+                info["labels"].append(label)
+                info["away"].append(turned_away(face.face))
+                info["times"].append(frame.time_s)
+            running_labels.extend(labels)
+            times.append(frame.time_s)
+            files.append(frame.file)
+            counts.append(len(faces))
+            no_face.append(not faces)
+            crowded.append(len(faces) > max_faces)
+            away.append(bool(faces) and all(turned_away(f.face) for f in faces))
+            if annotate:
+                writer = _annotate(writer, out_dir, frame, faces, ids, labels, running_labels, fps or 1.0)
+            done += 1
+            if progress:
+                progress(done, max(1, expected // max(1, every)) if fps else expected, started)
+    if writer is not None:
+        writer.release()
+    wall = time.perf_counter() - started
+    if done == 0:
+        raise InputError(f"{path}: nothing could be read" + (f" ({'; '.join(problems[:3])})" if problems else ""))
+    duration = (times[-1] + step_s) if fps else None
+    summary = {
+        "input": str(path),
+        "kind": "video" if fps else ("photos" if path.is_dir() else "photo"),
+        "frames_analysed": done,
+        "every": every,
+        "duration_s": round(duration, 3) if duration else None,
+        "faces": {
+            str(face_id): {
+                "frames": info["frames"], "first_s": round(info["first_s"], 3), "last_s": round(info["last_s"], 3),
+                "shares": shares(info["labels"]),
+                "longest_looking_away": longest_run(info["times"], info["away"], step_s) if fps else None,
+            } for face_id, info in sorted(per_face.items())
+        },
+        "overall": shares(running_labels),
+        "max_faces": max_faces,
+        "longest_without_face": longest_run(times, no_face, step_s) if fps else None,
+        "longest_looking_away": longest_run(times, away, step_s) if fps else None,
+        "crowded_moments": _stretches(times, crowded, counts, step_s) if fps else
+        [{"file": f, "faces": c} for f, c, flag in zip(files, counts, crowded) if flag],
+        "wall_s": round(wall, 3),
+        "speed_x_realtime": round(duration / wall, 2) if duration and wall > 0 else None,
+        "photos_per_s": None if fps else round(done / wall, 2),
+        "problems": problems,
+        "annotated_video": str(out_dir / "annotated.mp4") if annotate and writer is not None else None,
+    }
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out_dir / "summary.txt").write_text(summary_text(summary), encoding="utf-8")
+    return summary
+
+
+def _stretches(times, flags, counts, step_s) -> list[dict]:
+    moments, start = [], None
+    for i, flag in enumerate(flags + [False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            moments.append({"start_s": round(times[start], 3), "end_s": round(times[i - 1] + step_s, 3),
+                            "max_faces": int(max(counts[start:i]))})
+            start = None
+    return moments
+
+
+def _annotate(writer, out_dir: Path, frame: InputFrame, faces, ids, labels, running_labels, fps: float):
+    import cv2
+
+    image = frame.image.copy()
+    if writer is None:
+        writer = cv2.VideoWriter(str(out_dir / "annotated.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+                                 (image.shape[1], image.shape[0]))
+    colours = {"happy": (60, 180, 255), "sad": (220, 120, 60), "fear": (180, 80, 200), UNCERTAIN: (160, 160, 160)}
+    for face_id, face, label in zip(ids, faces, labels):
+        x, y, w, h = face.face.box
+        cv2.rectangle(image, (x, y), (x + w, y + h), colours[label], 2)
+        cv2.putText(image, f"#{face_id} {label} {max(face.probs.values()):.2f}", (x, max(12, y - 6)),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.5, colours[label], 1, cv2.LINE_AA)
+    s = shares(running_labels)
+    text = f"positive {s['positive']:.0%}  negative {s['negative']:.0%}  uncertain {s[UNCERTAIN]:.0%}"
+    cv2.rectangle(image, (0, image.shape[0] - 24), (image.shape[1], image.shape[0]), (0, 0, 0), -1)
+    cv2.putText(image, text, (8, image.shape[0] - 7), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
+    if image.shape[:2] == (int(writer.get(cv2.CAP_PROP_FRAME_HEIGHT) or image.shape[0]),
+                           int(writer.get(cv2.CAP_PROP_FRAME_WIDTH) or image.shape[1])):
+        writer.write(image)
+    else:
+        writer.write(cv2.resize(image, (int(writer.get(cv2.CAP_PROP_FRAME_WIDTH)),
+                                        int(writer.get(cv2.CAP_PROP_FRAME_HEIGHT)))))
+    return writer
+
+
+def summary_text(summary: dict) -> str:
+    o = summary["overall"]
+    lines = [f"Analysis of {summary['input']} ({summary['kind']}, {summary['frames_analysed']} frames analysed)", ""]
+    lines.append(f"All faces together: positive (happy) {o['positive']:.0%}, negative (sad or scared) "
+                 f"{o['negative']:.0%}, uncertain {o[UNCERTAIN]:.0%}.")
+    lines.append(f"  happy {o['happy']:.0%}, sad {o['sad']:.0%}, scared {o['fear']:.0%}")
+    lines.append("")
+    lines.append(f"{len(summary['faces'])} face(s) followed:")
+    for face_id, info in summary["faces"].items():
+        s = info["shares"]
+        lines.append(f"  face {face_id}: seen in {info['frames']} frames ({info['first_s']:.1f}-{info['last_s']:.1f} s): "
+                     f"happy {s['happy']:.0%}, sad {s['sad']:.0%}, scared {s['fear']:.0%}, uncertain {s[UNCERTAIN]:.0%}")
+    if summary["kind"] == "video":
+        gap, away = summary["longest_without_face"], summary["longest_looking_away"]
+        lines.append("")
+        lines.append(f"Longest time with no face: {gap['seconds']:.1f} s"
+                     + (f" (from {gap['start_s']:.1f} s)" if gap["start_s"] is not None else ""))
+        lines.append(f"Longest time everyone looked away: {away['seconds']:.1f} s"
+                     + (f" (from {away['start_s']:.1f} s)" if away["start_s"] is not None else ""))
+    crowded = summary["crowded_moments"]
+    lines.append(f"Moments with more than {summary['max_faces']} face(s): {len(crowded)}")
+    for moment in crowded[:10]:
+        lines.append("  " + ", ".join(f"{k} {v}" for k, v in moment.items()))
+    lines.append("")
+    if summary["speed_x_realtime"]:
+        lines.append(f"Analysed at {summary['speed_x_realtime']:.1f}x real time ({summary['wall_s']:.1f} s).")
+    elif summary["photos_per_s"]:
+        lines.append(f"Analysed {summary['photos_per_s']:.1f} photos per second.")
+    for problem in summary["problems"]:
+        lines.append(f"Problem: {problem}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,64 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from game.vision.card import ModelError, load_card, sha256_of
+from game.vision.classifier import ExpressionClassifier
+
+
+def test_probabilities_are_a_distribution_over_the_card_labels(model_path, fer_val):
+    import cv2
+
+    clf = ExpressionClassifier(model_path)
+    assert clf.labels == ("happy", "sad", "fear")
+    faces = np.stack([cv2.imread(str(p), 0) for p in sorted((fer_val / "happy").glob("*.jpg"))[:8]])
+    probs = clf.probabilities(faces)
+    assert probs.shape == (8, 3) and probs.dtype == np.float32
+    assert np.all(probs >= 0) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-3)
+    one = clf.classify(faces[0])
+    assert set(one) == {"happy", "sad", "fear"} and abs(sum(one.values()) - 1) < 1e-3
+
+
+def test_card_matches_the_shipped_model(model_path):
+    card = load_card(model_path)
+    assert card.sha256 == sha256_of(model_path)
+    assert card.size == 48 and card.channels == 1
+    assert set(card.thresholds) == {"happy", "sad", "fear"}
+
+
+def test_missing_model_names_the_file(tmp_path):
+    with pytest.raises(ModelError, match="nothere.tflite"):
+        ExpressionClassifier(tmp_path / "nothere.tflite")
+
+
+def test_corrupt_model_names_the_file(tmp_path, model_path):
+    bad = tmp_path / "expression.tflite"
+    bad.write_bytes(b"\x00garbage" * 100)
+    card = json.loads(model_path.with_suffix(".json").read_text())
+    card["sha256"] = sha256_of(bad)
+    bad.with_suffix(".json").write_text(json.dumps(card))
+    with pytest.raises(ModelError, match=str(bad)):
+        ExpressionClassifier(bad)
+
+
+def test_model_not_matching_its_card_is_refused(tmp_path, model_path):
+    copy = tmp_path / "expression.tflite"
+    shutil.copy(model_path, copy)
+    card = json.loads(model_path.with_suffix(".json").read_text())
+    card["sha256"] = "0" * 64
+    copy.with_suffix(".json").write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="does not match its card"):
+        ExpressionClassifier(copy)
+
+
+def test_broken_card_is_a_clear_error(tmp_path, model_path):
+    copy = tmp_path / "expression.tflite"
+    shutil.copy(model_path, copy)
+    copy.with_suffix(".json").write_text("{not json")
+    with pytest.raises(ModelError, match="not readable JSON"):
+        ExpressionClassifier(copy)
+    copy.with_suffix(".json").write_text(json.dumps({"labels": ["happy"]}))
+    with pytest.raises(ModelError, match="missing or has a bad field"):
+        ExpressionClassifier(copy)
