@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-play}"; shift || true
 
-PLAY_DEBS=(espeak-ng libespeak-ng1 libsdl2-2.0-0)
-TEST_DEBS=(espeak-ng libespeak-ng1 postgresql chromium xvfb sox ffmpeg)
+PLAY_DEBS=(espeak-ng libespeak-ng1 libgl1 libglib2.0-0)
+TEST_DEBS=(espeak-ng libespeak-ng1 libgl1 libglib2.0-0 postgresql chromium xvfb sox)
 
 apt_install() {
   [ "$(id -u)" = 0 ] || { echo "note: not root, skipping apt-get install $*"; return 0; }
