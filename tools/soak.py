@@ -1,0 +1,386 @@
+"""Soak test: the real game plays the shipped levels in a loop for N minutes, headless, with a
+made video of real FER-2013 faces as the camera, the real vision worker and model, speech,
+and a temporary SQLite progress database. Is anything growing, leaking or getting lost?
+
+    python tools/soak.py --minutes 30 --out /tmp/soak.json
+
+The game runs in a child process (SDL dummy drivers) so that what is measured is the game
+alone; this process samples the child's resident memory and thread count from /proc every
+few seconds (Linux). The report (JSON on stdout, and in --out):
+
+- rss_mb: start, end, max, and `slope_mb_per_min` from a least-squares line through the
+  samples after the warm-up (the first quarter of the run, at most five minutes);
+- threads: min and max over the whole run and after the warm-up;
+- attempts_recorded (what the game handed to the store) against attempts_stored (rows in the
+  database afterwards) and attempts_lost; the same for level results;
+- frames drawn, UI frame times, frames the vision worker processed, the scenes it went through.
+
+The driver does what a child and a teacher would: it picks the next level on the map (all
+shipped levels in turn), taps "map" on the summary, and picks the child again if the kiosk
+went back to the welcome screen. Everything else (rounds, celebrations, "try again?" screens
+moving on by themselves, speech) is the game's own doing. Calibration is off (see run_game).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_FER_VAL = REPO.parent / "shared" / "data" / "fer2013" / "val"
+#: One pass of the made video: every emotion the levels ask for, calm faces for calibration,
+#: and a moment with nobody there. About 20 s, so every emotion shows up within any round's
+#: time limit (the shortest is 8 s: some mirror rounds will time out, which is wanted too).
+VIDEO_SEGMENTS = "neutral:4,happy:3.5,neutral:1,sad:3.5,none:1,fear:3.5,neutral:1,happy:2"
+VIDEO_FPS = 15.0
+#: How long the driver lets the summary stars show before it taps "map".
+SUMMARY_LOOK_S = 2.5
+MAP_LOOK_S = 1.0
+#: The game loop runs in slices this long; between them the driver looks at the scene.
+SLICE_S = 0.5
+
+
+# ------------------------------------------------------------------------------ the parent
+def default_model() -> Path | None:
+    """models/expression.tflite, or $EMOTION_GAME_TEST_MODEL (what the play tests use)."""
+    from game.vision.card import DEFAULT_MODEL
+
+    if DEFAULT_MODEL.is_file():
+        return DEFAULT_MODEL
+    override = os.environ.get("EMOTION_GAME_TEST_MODEL")
+    if override and Path(override).is_file():
+        return Path(override)
+    return None
+
+
+def make_soak_video(out: Path, data_dir: Path, model: Path | None) -> Path:
+    """The camera clip. With a model, faces it reads clearly: expressions it is sure of, calm
+    faces it is not (so calibration does not lift the bar out of reach); the soak is about
+    the game holding up, not the model's accuracy (tools/evaluate.py measures that)."""
+    from tools import make_test_video as mtv
+
+    class SurePicker(mtv.FacePicker):
+        def _acceptable(self, label, face):
+            if self.classifier is None:
+                return True
+            probs = self.classifier.classify(face)
+            if label in probs:
+                return probs[label] >= self.min_prob
+            return max(probs.values()) < 0.45
+
+    segments = mtv.parse_segments(VIDEO_SEGMENTS)
+    for min_prob in (0.8, 0.6, None):
+        try:
+            picker = SurePicker(data_dir, seed=11, confident_model=model if min_prob else None,
+                                min_prob=min_prob or 0.7)
+            frames, truth = mtv.render(segments, picker, fps=VIDEO_FPS, seed=11)
+        except ValueError:
+            continue   # the model is sure of no face of some class: take them as they come
+        video = mtv.write(frames, out, VIDEO_FPS)
+        mtv.write_truth(truth, mtv.truth_path_for(video))
+        return video
+    raise AssertionError("unreachable: the last try picks faces without a model")
+
+
+def proc_sample(pid: int) -> tuple[float, int] | None:
+    """(resident MB, threads) of a process from /proc, or None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    try:
+        rss_kb = int(fields["VmRSS"].split()[0])
+        threads = int(fields["Threads"].strip())
+    except (KeyError, ValueError, IndexError):
+        return None
+    return rss_kb / 1024.0, threads
+
+
+def linear_slope(xs: list[float], ys: list[float]) -> float | None:
+    """Least-squares slope of ys over xs (None with fewer than three points)."""
+    if len(xs) < 3:
+        return None
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx <= 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+
+
+def count_rows(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ("attempts", "level_results", "sessions")}
+
+
+def journal_lines(folder: Path) -> int:
+    return sum(len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("pending-*.jsonl"))
+
+
+def summarise(samples: list[tuple[float, float, int]], seconds: float, warmup_s: float) -> dict:
+    """RSS and thread figures from (t seconds, rss MB, threads) samples."""
+    if not samples:
+        return {"rss_mb": None, "threads": None}
+    steady = [s for s in samples if s[0] >= warmup_s] or samples[-3:]
+    slope = linear_slope([t / 60.0 for t, _, _ in steady], [rss for _, rss, _ in steady])
+    return {
+        "rss_mb": {"start": round(samples[0][1], 1), "after_warmup": round(steady[0][1], 1),
+                   "end": round(samples[-1][1], 1), "max": round(max(s[1] for s in samples), 1),
+                   "slope_mb_per_min": None if slope is None else round(slope, 3),
+                   "growth_after_warmup": round(steady[-1][1] - steady[0][1], 1)},
+        "threads": {"min": min(s[2] for s in samples), "max": max(s[2] for s in samples),
+                    "after_warmup_min": min(s[2] for s in steady), "after_warmup_max": max(s[2] for s in steady)},
+    }
+
+
+def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL, model: Path | None = None,
+             fps: int = 60, sample_s: float = 5.0, warmup_s: float | None = None, mute: bool = False,
+             log=print) -> dict:
+    """Make the video, run the game for `minutes` in a child process, measure, and report."""
+    seconds = minutes * 60.0
+    warmup_s = min(300.0, 0.25 * seconds) if warmup_s is None else warmup_s
+    workdir.mkdir(parents=True, exist_ok=True)
+    model = model if model is not None else default_model()
+    video = make_soak_video(workdir / "camera.mp4", data_dir, model)
+    db = workdir / "progress.sqlite3"
+    for old in [db, *workdir.glob("progress.sqlite3-*"), *workdir.glob("pending-*.jsonl")]:
+        old.unlink()      # a fresh database every run: the counts below must be this run's
+    result_file = workdir / "game.json"
+    result_file.unlink(missing_ok=True)
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, str(Path(__file__).resolve()), "--game", "--seconds", str(seconds),
+               "--video", str(video), "--db", str(db), "--result", str(result_file), "--fps", str(fps),
+               "--workdir", str(workdir)]
+    if model is not None:
+        command += ["--model", str(model)]
+    if mute:
+        command.append("--mute")
+    log(f"soak: {minutes:g} min, video {video}, model {model or 'none (detection only)'}, db {db}")
+    stderr_path = workdir / "game.stderr"
+    with open(stderr_path, "w") as stderr:
+        child = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        began = time.monotonic()
+        samples: list[tuple[float, float, int]] = []
+        deadline = began + seconds + 180.0       # start-up and close-down, generously
+        next_log = began + 60.0
+        while child.poll() is None:
+            now = time.monotonic()
+            if now > deadline:
+                child.kill()
+                break
+            sample = proc_sample(child.pid)
+            if sample is not None and child.poll() is None:
+                samples.append((now - began, *sample))
+            if now >= next_log and samples:
+                log(f"soak: {samples[-1][0] / 60:.1f} min rss {samples[-1][1]:.0f} MB threads {samples[-1][2]}")
+                next_log = now + 60.0
+            time.sleep(min(sample_s, max(0.05, deadline - now)))
+    returncode = child.wait()
+    game = json.loads(result_file.read_text()) if result_file.is_file() else {}
+    stored = count_rows(db) if db.is_file() else {}
+    recorded = game.get("attempts_recorded")
+    report = {
+        "minutes": minutes, "returncode": returncode, "model": str(model) if model else None,
+        "samples": len(samples), "sample_every_s": sample_s, "warmup_s": warmup_s,
+        **summarise(samples, seconds, warmup_s),
+        "attempts_recorded": recorded,
+        "attempts_stored": stored.get("attempts"),
+        "attempts_lost": None if recorded is None or not stored else recorded - stored["attempts"],
+        "level_results_recorded": game.get("level_results_recorded"),
+        "level_results_stored": stored.get("level_results"),
+        "sessions_stored": stored.get("sessions"),
+        "journal_lines_left": journal_lines(db.parent),
+        **{k: v for k, v in game.items() if k not in {"attempts_recorded", "level_results_recorded"}},
+    }
+    if returncode != 0:
+        report["stderr_tail"] = stderr_path.read_text(errors="replace")[-3000:]
+    return report
+
+
+# ------------------------------------------------------------------------------- the child
+class CountingStore:
+    """The real store, with a count of the writes the game hands it (what must all arrive)."""
+
+    def __init__(self, store):
+        self._store = store
+        self.attempts = 0
+        self.level_results = 0
+
+    def record_attempt(self, attempt) -> None:
+        self.attempts += 1
+        self._store.record_attempt(attempt)
+
+    def record_level_result(self, *args) -> None:
+        self.level_results += 1
+        self._store.record_level_result(*args)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+class LoopingCamera:
+    """The game's camera link, with the video looping (a kiosk camera never ends)."""
+
+    def __init__(self, mailbox, model_path: Path | None):
+        self.mailbox, self.model_path = mailbox, model_path
+        self.spec: str | int = ""
+        self.worker = None
+
+    def start(self, spec: str | int) -> None:
+        from game.vision.sources import open_source
+        from game.vision.worker import VisionWorker
+
+        self.spec = spec
+        kwargs = {"model_path": self.model_path} if self.model_path else {}
+        self.worker = VisionWorker(open_source(spec, loop=True), self.mailbox, preview_width=320, **kwargs).start()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+    @property
+    def error(self) -> str | None:
+        return self.worker.error if self.worker is not None else None
+
+
+def run_game(args: argparse.Namespace) -> int:
+    """The child process: build the game as `emotion-game play` does and keep it playing."""
+    import pygame
+
+    from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_levels
+    from game.play.app import Game, PlaySettings
+    from game.play.ui_text import load_phrases, load_theme
+    from game.progress import open_store
+    from game.speech import Speech
+    from game.vision.card import GAME_LABELS, load_card
+    from game.vision.observation import Mailbox
+
+    level_set = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR)
+    levels = list(level_set.levels)
+    phrases, theme = load_phrases(), load_theme()
+    store = CountingStore(open_store(f"sqlite:///{args.db}"))
+    model = Path(args.model) if args.model else None
+    labels = tuple(load_card(model).labels) if model else tuple(GAME_LABELS)
+
+    pygame.display.init()
+    pygame.font.init()
+    try:
+        pygame.mixer.init()
+    except pygame.error:
+        pass
+    canvas = pygame.display.set_mode(theme.size)
+    speech = Speech(enabled=not args.mute, cache_dir=Path(args.workdir) / "speech").start()
+    mailbox = Mailbox()
+    camera = LoopingCamera(mailbox, model)
+    camera.start(args.video)
+    # No calibration: a looping video cannot hold a calm face on cue, and a baseline taken
+    # across its expressions would lift every bar out of reach (the end-to-end play test
+    # covers calibration on a video timed for it).
+    settings = PlaySettings(lang="en", muted=args.mute, camera=args.video, kiosk=True, kiosk_name="soak",
+                            calibrate=False)
+    game = Game(canvas=canvas, settings=settings, store=store, levels=levels, phrases=phrases, theme=theme,
+                speech=speech, mailbox=mailbox, labels=labels, camera=camera, display=True)
+    child = store.get_or_create_child("Soak")
+    game.choose_child(child)
+
+    frames = 0
+    levels_started = 0
+    scenes: dict[str, int] = {}
+    last_scene = None
+    scene_since = time.monotonic()
+    began = time.monotonic()
+    enter = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r", scancode=0)
+    try:
+        while game.running and time.monotonic() - began < args.seconds:
+            game.run(seconds=min(SLICE_S, args.seconds - (time.monotonic() - began)), fps=args.fps)
+            frames = len(game.frame_ms)
+            scene, name = game.scene, getattr(game.scene, "name", "?")
+            if scene is not last_scene:
+                last_scene, scene_since = scene, time.monotonic()
+                scenes[name] = scenes.get(name, 0) + 1
+            looked = time.monotonic() - scene_since
+            if name == "map" and looked >= MAP_LOOK_S:
+                game.start_level(levels[levels_started % len(levels)])
+                levels_started += 1
+            elif name == "summary" and looked >= SUMMARY_LOOK_S:
+                pygame.event.post(enter)            # the focused button is "map"
+            elif name in ("welcome", "choose"):
+                game.choose_child(child)            # the kiosk timed out to the welcome screen
+    finally:
+        frames_processed = camera.worker.frames_processed if camera.worker else 0
+        worker_error = camera.error
+        frame_stats = game.frame_stats()
+        game.close()
+        pending = store.pending_count()
+        store_note = store.last_error
+        store.close()
+        pygame.quit()
+        result = {
+            "attempts_recorded": store.attempts, "level_results_recorded": store.level_results,
+            "pending_at_close": pending, "store_note": store_note,
+            "frames_drawn": frame_stats.get("frames", 0), "ui": frame_stats,
+            "vision_frames_processed": frames_processed, "vision_error": worker_error,
+            "levels_started": levels_started, "scenes_entered": scenes,
+            "speech_error": speech.error, "game_notes": game.notes[-10:],
+            "played_s": round(time.monotonic() - began, 1),
+        }
+        Path(args.result).write_text(json.dumps(result, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=30.0, help="how long the game plays (default 30)")
+    parser.add_argument("--model", default=None, help="expression model (default: models/expression.tflite, "
+                                                      "else $EMOTION_GAME_TEST_MODEL)")
+    parser.add_argument("--data", default=str(DEFAULT_FER_VAL), help="FER-2013 val folder for the made video")
+    parser.add_argument("--workdir", default=None, help="where the video, database and logs go (default: a temp dir)")
+    parser.add_argument("--out", default=None, help="also write the JSON report here")
+    parser.add_argument("--fps", type=int, default=60, help="UI frames per second (default 60, as the kiosk)")
+    parser.add_argument("--sample-s", type=float, default=5.0, help="seconds between RSS/thread samples")
+    parser.add_argument("--warmup-s", type=float, default=None,
+                        help="samples before this are left out of the slope (default: a quarter of the run, max 300)")
+    parser.add_argument("--mute", action="store_true", help="no speech synthesis")
+    # the child process
+    parser.add_argument("--game", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--video", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--db", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--result", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.game:
+        return run_game(args)
+
+    data = Path(args.data)
+    if not data.is_dir():
+        print(f"soak: FER-2013 val folder not found at {data} (use --data)", file=sys.stderr)
+        return 2
+    if args.model and not Path(args.model).is_file():
+        print(f"soak: model {args.model} not found", file=sys.stderr)
+        return 2
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="emotion-game-soak-"))
+    report = run_soak(args.minutes, workdir=workdir, data_dir=data, model=Path(args.model) if args.model else None,
+                      fps=args.fps, sample_s=args.sample_s, warmup_s=args.warmup_s, mute=args.mute,
+                      log=lambda text: print(text, file=sys.stderr, flush=True))
+    text = json.dumps(report, indent=2)
+    if args.out:
+        Path(args.out).write_text(text)
+    print(text)
+    ok = report["returncode"] == 0 and report["attempts_lost"] == 0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
