@@ -155,7 +155,7 @@ def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL,
     video = make_soak_video(workdir / "camera.mp4", data_dir, model)
     db = workdir / "progress.sqlite3"
     for old in [db, *workdir.glob("progress.sqlite3-*"), *workdir.glob("pending-*.jsonl")]:
-        old.unlink()      # a fresh database every run: the counts below must be this run's
+        old.unlink(missing_ok=True)  # a fresh database every run: the counts below must be this run's
     result_file = workdir / "game.json"
     result_file.unlink(missing_ok=True)
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1",
