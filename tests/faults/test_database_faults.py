@@ -1,0 +1,151 @@
+"""The progress database goes away while a child plays: locked by another program for 10 s,
+or its disk full. The game keeps playing without waiting on it, the attempts are buffered
+(journalled where the disk allows), and every one is in the database afterwards."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from game.progress import open_store
+from tests.faults.kiosk import Kiosk, journal_lines, stored_attempts, two_levels
+
+LOCK_S = 10.0
+#: A frame must never wait on the database: SQLite's busy timeout is 1 s, so a frame that
+#: waited for the lock would take that long. Well above a slow CI frame.
+MAX_FRAME_S = 0.6
+
+
+def test_database_locked_for_10_s_while_rounds_end(tmp_path):
+    db = tmp_path / "progress.sqlite3"
+    kiosk = Kiosk(db, two_levels(tmp_path / "levels"))
+    level = kiosk.levels[0]
+    try:
+        kiosk.start()
+        kiosk.play_level(level)                      # the database is fine: saved at once
+        assert kiosk.game.writer.drain() and kiosk.store.pending_count() == 0
+        assert len(stored_attempts(db)) == 2
+
+        blocker = sqlite3.connect(db, isolation_level=None, timeout=0)
+        blocker.execute("BEGIN EXCLUSIVE")           # another program holds the database
+        locked_at = time.monotonic()
+        kiosk.step_wall_s.clear()
+        plays = 0
+        try:
+            while time.monotonic() - locked_at < LOCK_S:
+                kiosk.play_level(level)
+                plays += 1
+            assert kiosk.game.writer.drain(timeout_s=5)
+            waiting = kiosk.store.pending_count()
+            note = kiosk.store.last_error
+            journalled = journal_lines(tmp_path)
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert plays >= 2, "the game kept playing levels while the database was locked"
+        assert max(kiosk.step_wall_s) < MAX_FRAME_S, "a frame waited for the locked database"
+        # every round that ended while locked is buffered and journalled (plus level results)
+        assert waiting >= 3 * plays and journalled >= 3 * plays, (waiting, journalled, plays)
+        assert "busy" in note and "will be saved automatically" in note, note
+        assert len(stored_attempts(db)) == 2                # nothing got in while locked
+
+        kiosk.play_level(level)                     # unlocked: play on; the backlog goes in
+    finally:
+        kiosk.close()
+    recorded = kiosk.store.attempts
+    assert recorded == 2 * (plays + 2)
+    stored = stored_attempts(db)
+    assert len(stored) == recorded, "an attempt was lost"
+    assert stored == [("test-one", i % 2, "matched") for i in range(recorded)]   # in order, once each
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM level_results").fetchone()[0] == plays + 2
+    assert journal_lines(tmp_path) == 0
+    print(f"\nlocked {LOCK_S:.0f} s: {plays} levels played, {waiting} writes buffered, slowest frame "
+          f"{max(kiosk.step_wall_s) * 1000:.0f} ms; {recorded} attempts recorded, {len(stored)} stored")
+
+
+def mount_tmpfs(path: Path, size: str) -> bool:
+    if os.geteuid() != 0:
+        return False
+    path.mkdir()
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+def fill(directory: Path) -> Path:
+    filler = directory / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError:
+            pass   # ENOSPC
+    return filler
+
+
+def test_database_disk_full_while_rounds_end(tmp_path):
+    small = tmp_path / "small"
+    mounted = mount_tmpfs(small, "3m")
+    if not mounted:
+        small.mkdir(exist_ok=True)
+    db = small / "progress.sqlite3"
+    store = open_store(f"sqlite:///{db}")
+    failing = {"on": False}
+    if not mounted:
+        # Without root: SQLite's own "database or disk is full" on every write while "full".
+        def disk_full(conn, cursor, statement, parameters, context, executemany):
+            if failing["on"] and statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+                raise sqlite3.OperationalError("database or disk is full")
+        event.listen(store._engine, "before_cursor_execute", disk_full)
+    kiosk = Kiosk(db, two_levels(tmp_path / "levels"), store=store)
+    level = kiosk.levels[0]
+    filler = None
+    try:
+        kiosk.start()
+        kiosk.play_level(level)
+        assert kiosk.game.writer.drain() and len(stored_attempts(db)) == 2
+        if mounted:
+            filler = fill(small)
+        failing["on"] = True
+        kiosk.step_wall_s.clear()
+        for _ in range(3):
+            kiosk.play_level(level)
+        assert kiosk.game.writer.drain(timeout_s=10)
+        assert max(kiosk.step_wall_s) < MAX_FRAME_S
+        assert kiosk.store.pending_count() >= 9      # 6 attempts + 3 level results wait
+        note = kiosk.store.last_error
+        assert "full" in note, note
+        if mounted:   # the journal is on the same full disk: the teacher is told to keep the kiosk on
+            assert "do not switch this kiosk off" in note, note
+        assert kiosk.game.scene.name == "map"        # and the child played on
+
+        if filler is not None:
+            filler.unlink()                          # space again
+        failing["on"] = False
+        kiosk.play_level(level)
+    finally:
+        kiosk.close()
+        stored = stored_attempts(db) if db.exists() else []
+        if mounted:
+            subprocess.run(["umount", "-l", str(small)], check=False)
+    assert kiosk.store.attempts == 10
+    assert stored == [("test-one", i % 2, "matched") for i in range(10)], "an attempt was lost"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount a tmpfs")
+def test_the_disk_full_test_really_fills_the_disk(tmp_path):
+    """Guards the test above: a 3 MB tmpfs is really full after `fill` (so SQLite cannot write)."""
+    small = tmp_path / "small"
+    assert mount_tmpfs(small, "3m")
+    try:
+        fill(small)
+        with pytest.raises(OSError):
+            (small / "one-more").write_bytes(b"x" * 8192)
+    finally:
+        subprocess.run(["umount", "-l", str(small)], check=False)
