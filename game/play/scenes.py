@@ -459,9 +459,9 @@ class RoundScene(Scene):
         if obs is not None:
             self.view.update(obs.preview, obs.frame_size, (obs.captured_at, obs.frame_index))
         if self.phase == "intro":
-            if now - self.entered_at >= self.intro_s:
-                self._start_judging(now)
-            return
+            if now - self.entered_at < self.intro_s:
+                return
+            self._start_judging(now)
         if self.phase == "encourage":
             wait = min(self.game.settings.auto_next_s, MIRROR_AUTO_NEXT_S) if self.mirror else self.game.settings.auto_next_s
             if now - self.encourage_at >= wait:
