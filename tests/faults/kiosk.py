@@ -87,3 +87,25 @@ def stored_attempts(db: Path) -> list[tuple[str, int, str]]:
 
 def journal_lines(folder: Path) -> int:
     return sum(len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("pending-*.jsonl"))
+
+
+def drawn_text(kiosk: Kiosk, frames: int = 2) -> str:
+    """Every text the game draws over the next frames (what a teacher or child can read)."""
+    res = kiosk.game.res
+    seen: list[str] = []
+    text, wrapped = res.text, res.wrapped
+
+    def recording_text(value, *args, **kwargs):
+        seen.append(str(value))
+        return text(value, *args, **kwargs)
+
+    def recording_wrapped(value, *args, **kwargs):
+        seen.append(str(value))
+        return wrapped(value, *args, **kwargs)
+
+    res.text, res.wrapped = recording_text, recording_wrapped
+    try:
+        kiosk.run(frames / 30)
+    finally:
+        res.text, res.wrapped = text, wrapped
+    return "\n".join(seen)

@@ -1,0 +1,73 @@
+"""The text-to-speech engine raises (at start, or in the middle of a session): the game goes on
+with captions, nothing recorded is lost, and the teacher area says why the kiosk is silent."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from game.speech import Speech, default_engine_factory
+from tests.faults.kiosk import Kiosk, drawn_text, two_levels
+
+
+class EngineThatBreaks:
+    """The real pyttsx3 engine, until espeak-ng fails on the `works + 1`-th utterance."""
+
+    def __init__(self, works: int):
+        self._engine = default_engine_factory()
+        self.works, self.calls = works, 0
+
+    def runAndWait(self):
+        self.calls += 1
+        if self.calls > self.works:
+            raise RuntimeError("espeak-ng exited with status -11")
+        return self._engine.runAndWait()
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
+def no_engine():
+    raise OSError("libespeak-ng.so.1: cannot open shared object file")
+
+
+def engine_breaking_after_one():
+    return EngineThatBreaks(works=1)
+
+
+@pytest.mark.parametrize("factory,error", [
+    pytest.param(no_engine, "text-to-speech is not available (OSError: libespeak-ng.so.1", id="no-engine-at-start"),
+    pytest.param(engine_breaking_after_one, "espeak-ng exited with status -11", id="engine-raises-mid-session",
+                 marks=pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")),
+])
+def test_tts_engine_raising_leaves_captions_and_loses_nothing(tmp_path, factory, error):
+    speech = Speech(engine_factory=factory, cache_dir=tmp_path / "speech").start()
+    kiosk = Kiosk(tmp_path / "progress.sqlite3", two_levels(tmp_path / "levels"), speech=speech)
+    level = kiosk.levels[0]
+    try:
+        kiosk.start()
+        assert speech.wait_idle(20)
+        kiosk.play_level(level)
+        assert speech.wait_idle(20)
+        assert speech.error is not None and error in speech.error, speech.error
+        assert not speech.available
+
+        # silent now: every prompt still shows as a caption, and the child plays on
+        kiosk.game.start_level(level)
+        kiosk.run(0.5)
+        assert kiosk.game.speech.caption == "Show me a happy face!"
+        kiosk.run(20, until=lambda g: g.scene.name == "celebrate")
+        assert kiosk.game.speech.caption in kiosk.game.phrases.choices("celebrate.cheers", "en")
+        kiosk.run(20, until=lambda g: g.scene.name == "round")
+        assert kiosk.game.speech.caption == "Show me a sad face!"
+        kiosk.run(20, until=lambda g: g.scene.name == "summary")
+        assert kiosk.game.scene.name == "summary"
+
+        kiosk.game.open_teacher()
+        kiosk.run(0.2)
+        assert f"Speech is off: {speech.error}" in drawn_text(kiosk)
+    finally:
+        kiosk.close()
+    assert kiosk.store.attempts == 4
+    assert kiosk.stored() == [("test-one", i % 2, "matched") for i in range(4)]
