@@ -9,10 +9,13 @@ child moves in front of a kiosk camera. `--second` adds a smaller second face be
 first, with its own segments. The ground truth goes to `<out>.csv` (one row per segment
 and face).
 
-`--confident MODEL` picks only faces that MODEL labels as their class with at least
-`--min-prob` (and, for neutral, faces whose top probability stays below it). Game tests
-use it: they check the game's rules (hold, timeout, recording), not the model's accuracy,
-which `tools/evaluate.py` measures on the whole val split.
+Faces are only used when MediaPipe finds them once placed in the scene (about 1 in 10
+FER-2013 faces, often behind a hand, is not found), so a segment of a face really shows a
+face to the game; `--any-face` turns that off. `--confident MODEL` also picks only faces
+that MODEL labels as their class with at least `--min-prob` (and, for neutral, faces whose
+top probability stays below it). Game tests use it: they check the game's rules (hold,
+timeout, recording), not the model's accuracy, which `tools/evaluate.py` measures on the
+whole val split.
 """
 
 from __future__ import annotations
@@ -97,7 +100,8 @@ def paste_face(scene: np.ndarray, face: np.ndarray, center: tuple[float, float],
 class FacePicker:
     """Deterministic choice of FER faces per class, optionally only ones a model is sure of."""
 
-    def __init__(self, data_dir: Path, seed: int, confident_model: Path | None = None, min_prob: float = 0.7):
+    def __init__(self, data_dir: Path, seed: int, confident_model: Path | None = None, min_prob: float = 0.7,
+                 detectable_at: int | None = None):
         self.data_dir, self.rng = Path(data_dir), np.random.default_rng(seed)
         self.min_prob = min_prob
         self.classifier = None
@@ -105,9 +109,23 @@ class FacePicker:
             from game.vision.classifier import ExpressionClassifier
 
             self.classifier = ExpressionClassifier(confident_model)
+        self.detector = None
+        self.detectable_at = detectable_at
+        if detectable_at:
+            from game.vision.detector import FaceDetector
+
+            self.detector = FaceDetector()
+            self._backdrop = background((640, 480), np.random.default_rng(0))
         self._used: set[str] = set()
 
+    def _detected(self, face: np.ndarray) -> bool:
+        scene = self._backdrop.copy()
+        paste_face(scene, face, (320, 216), self.detectable_at, 1.0)
+        return bool(self.detector.detect(np.ascontiguousarray(scene[:, :, ::-1])))
+
     def _acceptable(self, label: str, face: np.ndarray) -> bool:
+        if self.detector is not None and not self._detected(face):
+            return False
         if self.classifier is None:
             return True
         probs = self.classifier.classify(face)
@@ -204,14 +222,15 @@ def truth_path_for(out: Path) -> Path:
 
 def make_video(segments: list[Segment] | str, data_dir: str | Path, out: str | Path, *, fps: float = 15.0,
                size=(640, 480), face_size: int = 240, second: list[Segment] | str | None = None,
-               seed: int = 0, confident_model: str | Path | None = None, min_prob: float = 0.7
-               ) -> tuple[Path, list[TruthRow]]:
+               seed: int = 0, confident_model: str | Path | None = None, min_prob: float = 0.7,
+               any_face: bool = False) -> tuple[Path, list[TruthRow]]:
     """Build the video or frame folder and its ground-truth CSV; returns (output, truth)."""
     if isinstance(segments, str):
         segments = parse_segments(segments)
     if isinstance(second, str):
         second = parse_segments(second)
-    picker = FacePicker(Path(data_dir), seed, Path(confident_model) if confident_model else None, min_prob)
+    picker = FacePicker(Path(data_dir), seed, Path(confident_model) if confident_model else None, min_prob,
+                        detectable_at=None if any_face else int(face_size * (0.62 if second else 1.0)))
     frames, truth = render(segments, picker, fps=fps, size=size, face_size=face_size, second=second, seed=seed)
     out = write(frames, Path(out), fps)
     write_truth(truth, truth_path_for(out))
@@ -230,12 +249,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--confident", default=None, help="only faces this model is sure of (see above)")
     parser.add_argument("--min-prob", type=float, default=0.7)
+    parser.add_argument("--any-face", action="store_true", help="also faces MediaPipe does not find")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     try:
         out, truth = make_video(args.segments, args.data, args.out, fps=args.fps, size=(width, height),
                                 face_size=args.face_size, second=args.second, seed=args.seed,
-                                confident_model=args.confident, min_prob=args.min_prob)
+                                confident_model=args.confident, min_prob=args.min_prob, any_face=args.any_face)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

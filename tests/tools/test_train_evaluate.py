@@ -1,0 +1,113 @@
+"""A tiny real training run through export and evaluation; both FER-2013 readers; the
+shipped model against its card and the targets."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import REPO
+from tools import fer_data, metrics
+
+pytest.importorskip("tensorflow", reason="the train extra (tensorflow-cpu) is not installed")
+
+
+def write_fer_csv(path, split_dirs):
+    """A fer2013.csv in the original format from class folders."""
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["emotion", "pixels", "Usage"])
+        for usage, folder, per_class in split_dirs:
+            for label in ("happy", "sad", "fear", "neutral"):
+                for file in sorted((folder / label).glob("*.jpg"))[:per_class]:
+                    pixels = cv2.imread(str(file), cv2.IMREAD_GRAYSCALE).reshape(-1)
+                    writer.writerow([fer_data.CSV_EMOTIONS.index(label), " ".join(map(str, pixels)), usage])
+    return path
+
+
+def test_both_readers_give_the_same_faces(fer_train, tmp_path):
+    csv_path = write_fer_csv(tmp_path / "fer2013.csv", [("Training", fer_train, 5)])
+    faces_csv, labels_csv = fer_data.read_csv(csv_path, "train")
+    faces_dir, labels_dir = fer_data.read_folder(fer_train, ("happy", "sad", "fear", "neutral"), limit_per_class=None)
+    assert faces_csv.shape == (20, 48, 48) and faces_csv.dtype == np.uint8
+    # every CSV face is one of the folder faces with the same label
+    index = {faces_dir[i].tobytes(): labels_dir[i] for i in range(len(labels_dir))}
+    assert all(index.get(f.tobytes()) == label for f, label in zip(faces_csv, labels_csv))
+    with pytest.raises(ValueError, match="no rows"):
+        fer_data.read_csv(csv_path, "test")
+
+
+def test_bad_csv_rows_name_the_line(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("emotion,pixels,Usage\n3,1 2 3,Training\n")
+    with pytest.raises(ValueError, match=r"bad.csv:2: expected 2304 pixels"):
+        fer_data.read_csv(path, "train")
+
+
+def test_tiny_training_run_exports_a_model_the_game_can_use(fer_train, fer_val, tmp_path):
+    data = tmp_path / "data"
+    for split, source in (("train", fer_train), ("val", fer_val)):
+        for label in ("happy", "sad", "fear", "neutral"):
+            (data / split / label).mkdir(parents=True)
+            for file in sorted((source / label).glob("*.jpg"))[:60 if split == "train" else 20]:
+                (data / split / label / file.name).write_bytes(file.read_bytes())
+    out = tmp_path / "models"
+    result = subprocess.run([sys.executable, "tools/train.py", "--data", str(data), "--out", str(out),
+                             "--epochs", "1", "--batch", "32", "--width", "8", "--temporary"],
+                            capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    card = json.loads((out / "expression.json").read_text())
+    assert card["labels"] == ["happy", "sad", "fear"] and card["temporary"] is True
+    assert card["input"] == {"size": 48, "channels": 1, "scale": 1 / 255, "offset": 0.0}
+    assert set(card["thresholds"]) == {"happy", "sad", "fear"}
+    assert "tools/train.py" in card["training"]["command"]
+
+    from game.vision.card import sha256_of
+    from game.vision.classifier import ExpressionClassifier
+
+    assert card["sha256"] == sha256_of(out / "expression.tflite")
+    probs = ExpressionClassifier(out / "expression.tflite").probabilities(np.zeros((2, 48, 48), np.uint8))
+    assert probs.shape == (2, 3) and np.allclose(probs.sum(1), 1, atol=1e-3)
+
+    evaluated = subprocess.run([sys.executable, "tools/evaluate.py", "--model", str(out / "expression.tflite"),
+                                "--data", str(data / "val"), "--json", "-", "--plots", str(tmp_path / "plots")],
+                               capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert evaluated.returncode == 0, evaluated.stderr[-2000:]
+    report = json.loads(evaluated.stdout)
+    for key in ("accuracy", "macro_f1", "per_class", "confusion_matrix", "neutral_false_accept", "n"):
+        assert key in report
+    assert report["n"] == 60 and np.array(report["confusion_matrix"]).sum() == 60
+    assert report["accuracy"] == pytest.approx(card["metrics"]["val"]["accuracy"])
+    assert (tmp_path / "plots" / "confusion_matrix.png").stat().st_size > 1000
+
+
+def test_folds_report_mean_and_std(fer_train, tmp_path):
+    result = subprocess.run([sys.executable, "tools/train.py", "--data", str(fer_train.parent), "--out", str(tmp_path),
+                             "--folds", "2", "--limit", "30", "--epochs", "1", "--batch", "32", "--width", "8"],
+                            capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    assert summary["folds"] == 2 and len(summary["accuracy"]["folds"]) == 2
+    assert summary["accuracy"]["std"] >= 0
+
+
+def test_metrics_by_hand():
+    y = np.array([0, 0, 1, 1, 2, 2])
+    probs = np.eye(3)[[0, 1, 1, 1, 2, 0]] * 0.8 + 0.2 / 3
+    result = metrics.summarise(probs, y, ("happy", "sad", "fear"), neutral_probs=np.full((4, 3), 1 / 3))
+    assert result["accuracy"] == pytest.approx(4 / 6)
+    assert result["per_class"]["sad"]["precision"] == pytest.approx(2 / 3)
+    assert result["per_class"]["sad"]["recall"] == 1.0
+    assert result["confusion_matrix"] == [[1, 1, 0], [0, 2, 0], [1, 0, 1]]
+    # happy's 90%-keep threshold sits low (one true happy face scored 0.07): uniform neutral
+    # faces pass it; sad's and fear's thresholds are higher than 1/3 for sad only.
+    thresholds = result["thresholds_keep90"]
+    expected = np.mean([1 / 3 >= thresholds[k] for k in ("happy", "sad", "fear")])
+    assert result["neutral_false_accept"] == pytest.approx(expected)
+    confident = metrics.summarise(np.eye(3)[y] * 0.8 + 0.2 / 3, y, ("happy", "sad", "fear"),
+                                  neutral_probs=np.full((4, 3), 1 / 3))
+    assert confident["accuracy"] == 1.0 and confident["neutral_false_accept"] == 0.0
