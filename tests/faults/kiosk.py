@@ -34,9 +34,15 @@ def copying_child(game):
 
 
 class Kiosk:
-    """A Game with a counting store and a fake-clock driver; `stored()` reads the database file."""
+    """A Game with a counting store; `stored()` reads the database file.
 
-    def __init__(self, db: Path, levels: list, *, speech: Speech | None = None, store=None):
+    By default a fake-clock driver feeds it the copying child. With `real_time=True` the game
+    steps on time.monotonic() (the clock the vision worker stamps frames with) and only a real
+    worker writes to the mailbox.
+    """
+
+    def __init__(self, db: Path, levels: list, *, speech: Speech | None = None, store=None,
+                 real_time: bool = False):
         self.db = db
         self.store = CountingStore(store or open_store(f"sqlite:///{db}"))
         self.levels = levels
@@ -45,6 +51,7 @@ class Kiosk:
         self.driver = Driver(self.game)
         self.driver.source = copying_child(self.game)
         self.step_wall_s: list[float] = []
+        self.real_time = real_time
 
     def start(self, name: str = "Budi"):
         child = self.store.get_or_create_child(name)
@@ -53,14 +60,27 @@ class Kiosk:
         assert self.game.scene.name == "map", self.game.scene.screenshot_key
         return child
 
-    def run(self, seconds: float, until=None) -> None:
-        """Step the game `seconds` of game time, timing each frame's work on the wall clock."""
+    def run(self, seconds: float, until=None) -> bool:
+        """Step the game `seconds` of game time, timing each frame's work on the wall clock.
+        True when `until` came true."""
+        if self.real_time:
+            deadline = time.monotonic() + seconds
+            while True:
+                began = time.perf_counter()
+                self.game.step([], time.monotonic())
+                self.step_wall_s.append(time.perf_counter() - began)
+                if until is not None and until(self.game):
+                    return True
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(1 / 60)
         for _ in range(max(1, int(round(seconds * FPS)))):
             began = time.perf_counter()
             self.driver.run(1 / FPS)
             self.step_wall_s.append(time.perf_counter() - began)
             if until is not None and until(self.game):
-                return
+                return True
+        return False
 
     def play_level(self, level, timeout_s: float = 60.0) -> None:
         """Start `level` and play it to its summary, then back to the map."""
@@ -105,7 +125,8 @@ def drawn_text(kiosk: Kiosk, frames: int = 2) -> str:
 
     res.text, res.wrapped = recording_text, recording_wrapped
     try:
-        kiosk.run(frames / 30)
+        for _ in range(frames):
+            kiosk.run(0)
     finally:
         res.text, res.wrapped = text, wrapped
     return "\n".join(seen)

@@ -1,0 +1,162 @@
+"""The camera and the model fail under the real vision worker (a folder of made camera frames
+from FER-2013 faces, MediaPipe detection), with the game running on the real clock.
+
+- The camera vanishes mid-round and comes back: the child sees the kind "the camera is
+  waking up" notice, the round's clock stops meanwhile, then the round carries on and its
+  attempt is recorded.
+- A corrupt model at start: the game runs what it can (the camera picture and face
+  detection, so the child is framed), every observation and the teacher area name the file
+  and say what is wrong with it, and the rounds still end and are recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.play.launch import VisionCamera
+from game.play.rules import FaceState
+from game.vision.card import DEFAULT_INPUT, DEFAULT_MODEL
+from game.vision.observation import CameraStatus
+from game.vision.sources import Backoff, FolderSource
+from game.vision.worker import VisionWorker
+from tests.conftest import fer_split
+from tests.faults.kiosk import Kiosk, drawn_text, two_levels
+from tools.make_test_video import make_video
+
+FRAME_FPS = 15.0
+
+
+@pytest.fixture(scope="module")
+def frames(tmp_path_factory) -> Path:
+    """12 s of camera frames (PNG files): a face that is not scared, then a calm one. A folder
+    plays once under `emotion-game play`, so it must outlast a round (test-two: 5 s)."""
+    folder = tmp_path_factory.mktemp("camera") / "frames"
+    make_video("happy:2,neutral:10", fer_split("val"), folder, fps=FRAME_FPS, seed=5)
+    return folder
+
+
+def expression_model() -> Path | None:
+    """The model the play tests use, when there is one (the camera test does not need it)."""
+    path = Path(os.environ.get("EMOTION_GAME_TEST_MODEL", DEFAULT_MODEL))
+    return path if path.is_file() else None
+
+
+def real_camera_kiosk(tmp_path: Path) -> Kiosk:
+    return Kiosk(tmp_path / "progress.sqlite3", two_levels(tmp_path / "levels"), real_time=True)
+
+
+def test_camera_vanishes_mid_round_and_comes_back(tmp_path, frames):
+    camera_dir = tmp_path / "camera"
+    camera_dir.mkdir()
+    live = camera_dir / "frames"
+    away = camera_dir / "unplugged"
+    os.rename(frames, live)      # (module fixture: put it back at the end)
+    kiosk = real_camera_kiosk(tmp_path)
+    source = FolderSource(live, fps=FRAME_FPS, loop=True, backoff=Backoff(first_s=0.1, cap_s=0.4))
+    model = expression_model()
+    worker = VisionWorker(source, kiosk.game.mailbox, model or tmp_path / "no-model.tflite")
+    threads_before = None
+    try:
+        worker.start()
+        kiosk.start()
+        scared = kiosk.levels[1]            # fear, 5 s: the frames never show fear, so it runs its time
+        kiosk.game.start_level(scared)
+        game = kiosk.game
+        assert kiosk.run(30, until=lambda g: g.scene.phase == "play" and g.face_state() is FaceState.OK), \
+            (game.scene.screenshot_key, worker.error)
+        kiosk.run(1.0)
+        threads_before = threading.active_count()
+        played_before = game.scene.status.elapsed_s
+
+        os.rename(live, away)               # unplugged mid-round
+        assert kiosk.run(5, until=lambda g: g.face_state() is FaceState.CAMERA_STARTING)
+        assert game.obs.camera_status is CameraStatus.LOST
+        stopped_at = game.scene.status.elapsed_s
+        assert stopped_at - played_before < 1.5
+        kiosk.run(2.0)
+        assert game.scene.screenshot_key == "round-camera-starting"      # the notice over the camera view
+        assert game.speech.caption == "The camera is waking up"
+        assert "The camera is waking up" in drawn_text(kiosk)
+        pygame.image.save(game.canvas, str(tmp_path / "camera-lost.png"))
+        assert game.scene.status.elapsed_s == pytest.approx(stopped_at, abs=0.05)   # the clock stopped
+        assert game.scene.phase == "play" and kiosk.store.attempts == 0
+
+        os.rename(away, live)               # plugged back in
+        assert kiosk.run(10, until=lambda g: g.face_state() is FaceState.OK), game.obs
+        kiosk.run(0.5)
+        assert game.speech.caption == "Show me a scared face!"              # back to the prompt
+        assert game.scene.screenshot_key in ("round-play", "round-holding")
+        assert kiosk.run(15, until=lambda g: g.scene.screenshot_key == "round-encourage"), \
+            game.scene.screenshot_key
+        assert worker.running and threading.active_count() == threads_before
+    finally:
+        worker.stop()
+        kiosk.close()
+        if away.exists():
+            os.rename(away, live)
+        os.rename(live, frames)
+    stored = kiosk.stored()
+    assert kiosk.store.attempts == 1 and len(stored) == 1
+    assert stored[0][:2] == ("test-two", 0) and stored[0][2] in ("timeout", "matched")
+
+
+def write_corrupt_model(folder: Path, how: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    model = folder / "expression.tflite"
+    card = {"labels": ["happy", "sad", "fear"], "input": DEFAULT_INPUT}
+    if how == "garbage":
+        model.write_bytes(os.urandom(4096))
+        (folder / "expression.json").write_text(json.dumps(card))
+    elif how == "truncated":
+        real = expression_model()
+        if real is None:
+            pytest.skip("no expression model to truncate")
+        data = real.read_bytes()
+        model.write_bytes(data[: len(data) // 3])
+        (folder / "expression.json").write_text(real.with_suffix(".json").read_text())
+    elif how == "bad-card":
+        model.write_bytes(os.urandom(4096))
+        (folder / "expression.json").write_text('{"labels": ["happy", "sad", "fear"], "input": ')
+    return model
+
+
+@pytest.mark.parametrize("how,says", [
+    ("garbage", "not a usable TFLite model"),
+    ("truncated", "the model file does not match its card"),
+    ("bad-card", "the model card is not readable JSON"),
+])
+def test_corrupt_model_at_start_runs_what_it_can_and_names_the_file(tmp_path, frames, how, says):
+    model = write_corrupt_model(tmp_path / "models", how)
+    named = model.with_suffix(".json") if how == "bad-card" else model
+    kiosk = real_camera_kiosk(tmp_path)
+    camera = VisionCamera(kiosk.game.mailbox, model)      # what `emotion-game play --model` builds
+    kiosk.game.camera = camera
+    try:
+        camera.start(str(frames))
+        kiosk.start()
+        game = kiosk.game
+        game.start_level(kiosk.levels[1])
+        # the camera picture and face detection still work: the child is framed, not told "no camera"
+        assert kiosk.run(30, until=lambda g: g.obs is not None and g.obs.face_box is not None), \
+            camera.error
+        assert game.face_state() is FaceState.OK and game.obs.preview is not None
+        assert game.obs.probs == {}                          # no expression without a model
+        for error in (camera.error, game.obs.error):
+            assert error is not None and str(named) in error and says in error, error
+        # the round runs its time and ends; the attempt is recorded
+        assert kiosk.run(20, until=lambda g: g.scene.screenshot_key == "round-encourage")
+        game.open_teacher()
+        kiosk.run(0.3)
+        shown = drawn_text(kiosk)
+        pygame.image.save(game.canvas, str(tmp_path / "teacher.png"))
+        assert "Camera:" in shown and says in shown and named.name in shown, shown
+    finally:
+        kiosk.close()             # stops the camera too
+    assert not camera.worker or not camera.worker.running
+    assert kiosk.stored() == [("test-two", 0, "timeout")]
