@@ -295,7 +295,6 @@ def run_game(args: argparse.Namespace) -> int:
     child = store.get_or_create_child("Soak")
     game.choose_child(child)
 
-    frames = 0
     levels_started = 0
     scenes: dict[str, int] = {}
     last_scene = None
@@ -305,7 +304,6 @@ def run_game(args: argparse.Namespace) -> int:
     try:
         while game.running and time.monotonic() - began < args.seconds:
             game.run(seconds=min(SLICE_S, args.seconds - (time.monotonic() - began)), fps=args.fps)
-            frames = len(game.frame_ms)
             scene, name = game.scene, getattr(game.scene, "name", "?")
             if scene is not last_scene:
                 last_scene, scene_since = scene, time.monotonic()
