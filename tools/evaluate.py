@@ -46,7 +46,7 @@ def fer_peer_probabilities(faces: np.ndarray) -> np.ndarray:
     to the model's 64x64 and scaled to [-1, 1] exactly as `FER.detect_emotions` does.
     """
     import cv2
-    from fer import FER
+    from fer.fer import FER
 
     detector = FER()
     names = FER._get_labels()

@@ -35,7 +35,7 @@ case "$mode" in
     apt_install "${TEST_DEBS[@]}"
     pip_install -e ".[dev,train]"
     # The speed peer: its declared dependencies would swap TensorFlow and pull PyTorch.
-    .venv/bin/python -c "import fer" 2>/dev/null || pip_install --no-deps "fer==25.10.3" || echo "note: fer not installed; bench skips the peer"
+    .venv/bin/python -c "import fer.fer" 2>/dev/null || pip_install --no-deps "fer==25.10.3" || echo "note: fer not installed; bench skips the peer"
     export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
     exec .venv/bin/python -m pytest "$@"
     ;;
