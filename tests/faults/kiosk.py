@@ -106,7 +106,7 @@ def stored_attempts(db: Path) -> list[tuple[str, int, str]]:
 
 
 def journal_lines(folder: Path) -> int:
-    return sum(len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("pending-*.jsonl"))
+    return sum(p.read_text(encoding="utf-8").count("\n") for p in folder.glob("pending-*.jsonl"))
 
 
 def drawn_text(kiosk: Kiosk, frames: int = 2) -> str:
