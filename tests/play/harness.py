@@ -3,6 +3,7 @@ mailbox and pygame events into `step`, exactly what the camera worker and a chil
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Callable
@@ -28,6 +29,9 @@ def model_path() -> Path:
     path = Path(os.environ.get("EMOTION_GAME_TEST_MODEL", DEFAULT_MODEL))
     if not path.is_file():
         pytest.skip(f"no expression model at {path} (train one with tools/train.py)")
+    card = path.with_suffix(".json")
+    if card.is_file() and json.loads(card.read_text()).get("temporary") and "EMOTION_GAME_TEST_MODEL" not in os.environ:
+        pytest.skip(f"{path} is a temporary stand-in model (its card says so); these tests need the trained one")
     return path
 
 LEVEL_ONE = """
