@@ -337,6 +337,8 @@ class TeacherScene:
         camera_error = getattr(self.game.camera, "error", None)
         if camera_error:
             notes.append((f"{self.t('teacher.camera')}: {camera_error}", theme["accent_dark"]))
+        for note in self.game.notes[-2:]:
+            notes.append((note, theme["ink_soft"]))
         for problem in self.game.level_problems[:2]:
             notes.append((str(problem), theme["ink_soft"]))
         for text, colour in notes:
