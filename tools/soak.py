@@ -9,7 +9,9 @@ alone; this process samples the child's resident memory and thread count from /p
 few seconds (Linux). The report (JSON on stdout, and in --out):
 
 - rss_mb: start, end, max, and `slope_mb_per_min` from a least-squares line through the
-  samples after the warm-up (the first quarter of the run, at most five minutes);
+  samples after the warm-up (the first quarter of the run, at most five minutes), and the
+  slope over the last half alone (the first pass through the levels loads their pictures,
+  words and voices, which can outlast five minutes); every sample is in `rss_samples`;
 - threads: min and max over the whole run and after the warm-up;
 - attempts_recorded (what the game handed to the store) against attempts_stored (rows in the
   database afterwards) and attempts_lost; the same for level results;
@@ -133,11 +135,17 @@ def summarise(samples: list[tuple[float, float, int]], seconds: float, warmup_s:
     if not samples:
         return {"rss_mb": None, "threads": None}
     steady = [s for s in samples if s[0] >= warmup_s] or samples[-3:]
-    slope = linear_slope([t / 60.0 for t, _, _ in steady], [rss for _, rss, _ in steady])
+    last_half = [s for s in samples if s[0] >= samples[-1][0] / 2]
+
+    def slope_of(part):
+        slope = linear_slope([t / 60.0 for t, _, _ in part], [rss for _, rss, _ in part])
+        return None if slope is None else round(slope, 3)
+
     return {
         "rss_mb": {"start": round(samples[0][1], 1), "after_warmup": round(steady[0][1], 1),
                    "end": round(samples[-1][1], 1), "max": round(max(s[1] for s in samples), 1),
-                   "slope_mb_per_min": None if slope is None else round(slope, 3),
+                   "slope_mb_per_min": slope_of(steady),
+                   "slope_last_half_mb_per_min": slope_of(last_half),
                    "growth_after_warmup": round(steady[-1][1] - steady[0][1], 1)},
         "threads": {"min": min(s[2] for s in samples), "max": max(s[2] for s in samples),
                     "after_warmup_min": min(s[2] for s in steady), "after_warmup_max": max(s[2] for s in steady)},
@@ -204,6 +212,7 @@ def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL,
         "journal_lines_left": journal_lines(db.parent),
         **{k: v for k, v in game.items() if k not in {"attempts_recorded", "level_results_recorded"}},
     }
+    report["rss_samples"] = [[round(t, 1), round(rss, 1), threads] for t, rss, threads in samples]
     if returncode != 0:
         report["stderr_tail"] = stderr_path.read_text(errors="replace")[-3000:]
     return report

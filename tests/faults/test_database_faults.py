@@ -149,3 +149,48 @@ def test_the_disk_full_test_really_fills_the_disk(tmp_path):
             (small / "one-more").write_bytes(b"x" * 8192)
     finally:
         subprocess.run(["umount", "-l", str(small)], check=False)
+
+
+def test_school_postgres_server_down_for_10_s_while_rounds_end(tmp_path):
+    """Kiosks sharing a school's PostgreSQL: the server goes away mid-session and comes back."""
+    from tests.progress.pg_server import PostgresServer, PostgresUnavailable, create_database
+
+    try:
+        server = PostgresServer(tmp_path)
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL not installed: {exc}")
+    try:
+        server.start()
+        url = create_database(server.url(), "school")
+        kiosk = Kiosk(tmp_path / "unused.sqlite3", two_levels(tmp_path / "levels"),
+                      store=open_store(url, journal_dir=tmp_path / "journal"))
+        level = kiosk.levels[0]
+        try:
+            kiosk.start()
+            kiosk.play_level(level)
+            assert kiosk.game.writer.drain() and kiosk.store.pending_count() == 0
+
+            server.stop()
+            down_at = time.monotonic()
+            kiosk.step_wall_s.clear()
+            plays = 0
+            while time.monotonic() - down_at < LOCK_S:
+                kiosk.play_level(level)
+                plays += 1
+            assert kiosk.game.writer.drain(timeout_s=10)
+            assert plays >= 2 and max(kiosk.step_wall_s) < MAX_FRAME_S
+            assert kiosk.store.pending_count() >= 3 * plays
+            assert "cannot be reached" in kiosk.store.last_error
+            assert journal_lines(tmp_path / "journal") >= 3 * plays
+
+            server.start()
+            kiosk.play_level(level)
+        finally:
+            kiosk.close()
+        with open_store(url, journal_dir=tmp_path / "journal") as reader:
+            stored = [(a.level_id, a.round_index, a.outcome) for a in reader.attempts()]
+        assert kiosk.store.attempts == 2 * (plays + 2)
+        assert stored == [("test-one", i % 2, "matched") for i in range(2 * (plays + 2))], "an attempt was lost"
+        assert journal_lines(tmp_path / "journal") == 0
+    finally:
+        server.destroy()
