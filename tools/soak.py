@@ -6,7 +6,9 @@ and a temporary SQLite progress database. Is anything growing, leaking or gettin
 
 The game runs in a child process (SDL dummy drivers) so that what is measured is the game
 alone; this process samples the child's resident memory and thread count from /proc every
-few seconds (Linux). The report (JSON on stdout, and in --out):
+few seconds (Linux), timed from the moment the game loop starts (start-up, model loading
+and the video's making are not the soak; `startup_s` says how long they took). The report
+(JSON on stdout, and in --out):
 
 - rss_mb: start, end, max, and `slope_mb_per_min` from a least-squares line through the
   samples after the warm-up (the first quarter of the run, at most five minutes), and the
@@ -165,7 +167,9 @@ def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL,
     for old in [db, *workdir.glob("progress.sqlite3-*"), *workdir.glob("pending-*.jsonl")]:
         old.unlink(missing_ok=True)  # a fresh database every run: the counts below must be this run's
     result_file = workdir / "game.json"
+    ready_file = result_file.with_suffix(".ready")
     result_file.unlink(missing_ok=True)
+    ready_file.unlink(missing_ok=True)
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, str(Path(__file__).resolve()), "--game", "--seconds", str(seconds),
@@ -180,17 +184,20 @@ def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL,
     with open(stderr_path, "w") as stderr:
         child = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         began = time.monotonic()
+        ready_at: float | None = None            # when the game loop started (start-up is not soak)
         samples: list[tuple[float, float, int]] = []
-        deadline = began + seconds + 180.0       # start-up and close-down, generously
+        deadline = began + seconds + 240.0       # start-up and close-down, generously
         next_log = began + 60.0
         while child.poll() is None:
             now = time.monotonic()
             if now > deadline:
                 child.kill()
                 break
+            if ready_at is None and ready_file.exists():
+                ready_at = now
             sample = proc_sample(child.pid)
-            if sample is not None and child.poll() is None:
-                samples.append((now - began, *sample))
+            if sample is not None and child.poll() is None and ready_at is not None:
+                samples.append((now - ready_at, *sample))
             if now >= next_log and samples:
                 log(f"soak: {samples[-1][0] / 60:.1f} min rss {samples[-1][1]:.0f} MB threads {samples[-1][2]}")
                 next_log = now + 60.0
@@ -201,6 +208,7 @@ def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL,
     recorded = game.get("attempts_recorded")
     report = {
         "minutes": minutes, "returncode": returncode, "model": str(model) if model else None,
+        "startup_s": None if ready_at is None else round(ready_at - began, 1),
         "samples": len(samples), "sample_every_s": sample_s, "warmup_s": warmup_s,
         **summarise(samples, seconds, warmup_s),
         "attempts_recorded": recorded,
@@ -309,6 +317,7 @@ def run_game(args: argparse.Namespace) -> int:
     last_scene = None
     scene_since = time.monotonic()
     began = time.monotonic()
+    Path(args.result).with_suffix(".ready").write_text(f"{began}\n")   # the soak is measured from here
     enter = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r", scancode=0)
     try:
         while game.running and time.monotonic() - began < args.seconds:
