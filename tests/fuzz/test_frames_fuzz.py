@@ -238,3 +238,21 @@ def test_a_frame_too_big_for_the_detector_is_refused_not_fatal():
     result = subprocess.run([sys.executable, "-c", HUGE_FRAME], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"the process died (status {result.returncode}): {result.stderr[-300:]}"
     assert "ValueError" in result.stdout or "detected" in result.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="game/vision/worker.py keeps one `error` for both a model that failed to "
+                                       "load (lasting) and one bad frame (passing): after a single bad frame every "
+                                       "later Observation, and the teacher area's camera line, still carries "
+                                       "'frame N: ValueError ...' for as long as the game runs")
+def test_one_bad_frame_is_forgotten_after_a_good_one():
+    model = expression_model()
+    if not model.is_file():
+        pytest.skip("needs a loadable model (without one the model error rightly stays)")
+    source, mailbox = FeedSource(), Mailbox()
+    with VisionWorker(source, mailbox, model) as worker:
+        source.frames.put(np.zeros((4, 4, 5), np.uint8))          # five channels: refused
+        assert wait_for(lambda: (seen := mailbox.get()) is not None and seen.error and seen.frame_index == 0)
+        source.frames.put(np.full((120, 160, 3), 128, np.uint8))  # then a plain good frame
+        seen = wait_for(lambda: worker.frames_processed >= 1 and mailbox.get())
+        assert seen is not None and seen.frame_index == 1
+        assert seen.error is None and worker.error is None, seen.error
