@@ -56,19 +56,34 @@ def face_state(obs: Observation | None, now: float | None = None) -> FaceState:
     return FaceState.OK
 
 
+#: A hold survives a dip shorter than this: the detector missing a face for a frame or two,
+#: or one blink-like frame, should not make a four-year-old start over. A real change of face
+#: lasts longer than this and does reset the hold.
+HOLD_GRACE_S = 0.3
+
+
 @dataclass(frozen=True)
 class HoldTimer:
-    """True once `p_target` has stayed at or above `threshold` for `hold_s` seconds."""
+    """True once `p_target` has stayed at or above `threshold` for `hold_s` seconds.
+
+    Dips below the threshold shorter than `grace_s` do not reset the hold (the match still
+    needs the face to be showing at the moment it fires).
+    """
 
     threshold: float
     hold_s: float
     since: float | None = None
+    grace_s: float = 0.0
+    below_since: float | None = None
 
     def step(self, t: float, p_target: float) -> tuple["HoldTimer", bool]:
         if p_target < self.threshold:
-            return replace(self, since=None), False
+            below = self.below_since if self.below_since is not None else t
+            if self.since is None or t - below >= self.grace_s:
+                return replace(self, since=None, below_since=None), False
+            return replace(self, below_since=below), False
         since = self.since if self.since is not None else t
-        return replace(self, since=since), t - since >= self.hold_s
+        return replace(self, since=since, below_since=None), t - since >= self.hold_s
 
     def progress(self, t: float) -> float:
         """How much of the hold is done, 0..1 (for the gauge's "hold it!" ring)."""
@@ -193,7 +208,7 @@ class RoundJudge:
     _last_frame: tuple[float, int] | None = None
 
     def __post_init__(self) -> None:
-        self._hold = HoldTimer(self.spec.threshold, self.spec.hold_s)
+        self._hold = HoldTimer(self.spec.threshold, self.spec.hold_s, grace_s=HOLD_GRACE_S)
         self._last_now = self.started_at
 
     def step(self, now: float, obs: Observation | None) -> RoundStatus:
@@ -221,7 +236,7 @@ class RoundJudge:
         """Carry on after a pause (the teacher area): the pause is not the child's time, and a
         hold in progress starts over."""
         self._last_now = now
-        self._hold = replace(self._hold, since=None)
+        self._hold = replace(self._hold, since=None, below_since=None)
 
     def _status(self, now: float, state: FaceState, p_target: float) -> RoundStatus:
         progress = 1.0 if self.outcome is Outcome.MATCHED else self._hold.progress(now)

@@ -25,6 +25,32 @@ def test_hold_timer_needs_an_unbroken_hold():
     assert done
 
 
+def test_a_short_dip_does_not_reset_the_hold_but_a_real_one_does():
+    timer = HoldTimer(threshold=0.6, hold_s=1.0, grace_s=0.3)
+    timer, _ = timer.step(0.0, 0.8)
+    timer, done = timer.step(0.5, 0.0)          # the detector missed the face for a moment
+    assert not done and timer.since == 0.0
+    timer, done = timer.step(0.7, 0.8)
+    timer, done = timer.step(1.0, 0.8)
+    assert done                                 # held from 0.0 with a 0.2 s gap
+    timer = HoldTimer(threshold=0.6, hold_s=1.0, grace_s=0.3)
+    timer, _ = timer.step(0.0, 0.8)
+    timer, _ = timer.step(0.5, 0.2)
+    timer, _ = timer.step(0.9, 0.2)             # 0.4 s below: the hold starts over
+    assert timer.since is None
+    timer, done = timer.step(1.0, 0.8)
+    assert not done and timer.since == 1.0
+
+
+def test_detector_dropouts_of_a_frame_or_two_still_match():
+    observations = []
+    for i in range(45):                         # 3 s at 15 fps; every 4th frame has no face
+        t = i / 15
+        observations.append(obs(t, n_faces=0) if i % 4 == 3 else obs(t, "happy", 0.9))
+    judge = judge_observations(SPEC, observations)
+    assert judge.outcome is Outcome.MATCHED and judge.time_to_match_s == pytest.approx(1.0, abs=0.1)
+
+
 def test_match_when_target_held_for_hold_time():
     observations = stream(0.0, 2.0, target="happy", p=0.2) + stream(2.0, 3.0, target="happy", p=0.8)
     judge = judge_observations(SPEC, observations)
