@@ -1,6 +1,8 @@
-"""The progress database goes away while a child plays: locked by another program for 10 s,
-or its disk full. The game keeps playing without waiting on it, the attempts are buffered
-(journalled where the disk allows), and every one is in the database afterwards."""
+"""The progress database goes away while a child plays: SQLite locked by another program for
+10 s, its disk full (a 3 MB tmpfs as root, else SQLite's own "disk is full" injected), or a
+school's PostgreSQL server down for 10 s. The game keeps playing without a frame waiting on
+the database, the attempts are buffered (journalled where the disk allows), and every one is
+in the database afterwards, once and in order."""
 
 from __future__ import annotations
 
