@@ -189,7 +189,7 @@ class Speech:
         with self._lock:
             return self._error
 
-    def close(self, timeout: float = 2.0) -> None:
+    def close(self, timeout: float = 5.0) -> None:
         with self._lock:
             self._closing = True
             self._pending = None
