@@ -18,11 +18,15 @@ import contextlib
 import hashlib
 import io
 import threading
+import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import mkdtemp
 from typing import Any, Callable
+
+#: How long one sentence may take to synthesise before speech is given up as broken.
+SYNTH_TIMEOUT_S = 10.0
 
 #: Words per minute. espeak-ng's default (175) is too fast for four-year-olds.
 CHILD_RATE_WPM = 130
@@ -72,9 +76,25 @@ def _synthesize(engine: Any, text: str, lang: str, path: Path, rate: int) -> Pat
     # messages that matter. (The swap of sys.stdout lasts only while espeak-ng synthesises.)
     with contextlib.redirect_stdout(io.StringIO()):
         engine.runAndWait()
-    if not path.exists() or path.stat().st_size <= 44:  # 44 bytes = a WAV header with no sound
+        # pyttsx3 2.99 runs espeak-ng asynchronously and its runAndWait can return before the
+        # file is written (its queued endLoop runs first), so wait for the finished file.
+        finished = _wait_for_file(path, SYNTH_TIMEOUT_S)
+    if not finished:
         raise SpeechError(f"speech engine wrote no audio for {lang!r} text {text[:40]!r} to {path}")
     return path
+
+
+def _wait_for_file(path: Path, timeout_s: float) -> bool:
+    """True once `path` holds more than a WAV header and has stopped growing."""
+    deadline = time.monotonic() + timeout_s
+    last_size = -1
+    while time.monotonic() < deadline:
+        size = path.stat().st_size if path.exists() else -1
+        if size > 44 and size == last_size:   # 44 bytes = a WAV header with no sound
+            return True
+        last_size = size
+        time.sleep(0.02)
+    return False
 
 
 def synthesize_to_file(text: str, lang: str, path: str | Path, *, rate: int = CHILD_RATE_WPM,
