@@ -22,7 +22,7 @@ from game.play.rules import Outcome, judge_observations
 from game.vision.observation import Observation
 from game.vision.smoothing import smooth_probs
 from tests.conftest import fer_split
-from tests.play.harness import model_path
+from tests.play.harness import model_path, scene_checked_picker
 
 FPS = 10.0
 CALM_S = CALM_SECONDS + 0.5
@@ -66,17 +66,16 @@ def test_calibration_cuts_false_matches_on_made_video_without_slowing_true_ones(
     fer_val = fer_split("val")
     emotions = ("happy", "sad", "fear")
 
-    class Picker(mtv.FacePicker):
-        def _acceptable(self, label, face):
-            probs = self.classifier.classify(face)
-            if label in probs:
-                return probs[label] >= 0.8
-            return 0.45 <= max(probs.values()) < 0.8       # a calm face that leans
+    def leaning_calm_or_clear(label: str, seen: list[dict]) -> bool:
+        if label in seen[0]:
+            return min(p[label] for p in seen) >= 0.75
+        top = [max(p.values()) for p in seen]
+        return 0.45 <= min(top) and max(top) < 0.8        # a calm face that leans
 
     segments = []
     for child in range(CHILDREN):
         segments += [mtv.Segment("neutral", CALM_S + ROUND_S), mtv.Segment(emotions[child % 3], EXPRESSION_S)]
-    frames, truth = mtv.render(segments, Picker(fer_val, seed=11, confident_model=model), fps=FPS)
+    frames, truth = mtv.render(segments, scene_checked_picker(fer_val, model, leaning_calm_or_clear, seed=11), fps=FPS)
     observations = observe(frames, model)
 
     false_plain = false_calibrated = 0

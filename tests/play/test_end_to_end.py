@@ -22,7 +22,7 @@ import pytest
 from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_level_file
 from game.play import calibration, scenes
 from tests.conftest import REPO, fer_split
-from tests.play.harness import model_path
+from tests.play.harness import model_path, scene_checked_picker
 
 LEVEL_FILE = DEFAULT_LEVELS_DIR / "mirror-game.toml"
 TIMEOUT_ROUNDS = {4}                 # the child "forgets" round 5: a calm face, then nobody, then calm
@@ -69,20 +69,18 @@ def plan_segments(level) -> tuple[list[tuple[str, float]], list[str]]:
     return segments, expected
 
 
+def clear_face(label: str, seen: list[dict]) -> bool:
+    """Expressions the model reads clearly in every scene; calm faces that fire nothing."""
+    if label in seen[0]:
+        return min(p[label] for p in seen) >= 0.75
+    return max(max(p.values()) for p in seen) < 0.45
+
+
 def make_video(level, out: Path, model: Path, fer_val: Path) -> tuple[Path, list[str]]:
     from tools import make_test_video as mtv
 
-    class SurePicker(mtv.FacePicker):
-        """Faces the model reads clearly: expressions it is sure of, neutral faces it is not."""
-
-        def _acceptable(self, label, face):
-            probs = self.classifier.classify(face)
-            if label in probs:
-                return probs[label] >= 0.8
-            return max(probs.values()) < 0.45
-
     segments, expected = plan_segments(level)
-    picker = SurePicker(fer_val, seed=3, confident_model=model)
+    picker = scene_checked_picker(fer_val, model, clear_face)
     frames, truth = mtv.render([mtv.Segment(label, seconds) for label, seconds in segments], picker, fps=FPS)
     video = mtv.write(frames, out, FPS)
     mtv.write_truth(truth, mtv.truth_path_for(video))
