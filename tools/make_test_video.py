@@ -9,11 +9,11 @@ child moves in front of a kiosk camera. `--second` adds a smaller second face be
 first, with its own segments. The ground truth goes to `<out>.csv` (one row per segment
 and face).
 
-Faces are only used when MediaPipe finds them once placed in the scene (about 1 in 10
-FER-2013 faces, often behind a hand, is not found), so a segment of a face really shows a
-face to the game; `--any-face` turns that off. `--confident MODEL` also picks only faces
-that MODEL labels as their class with at least `--min-prob` (and, for neutral, faces whose
-top probability stays below it). Game tests use it: they check the game's rules (hold,
+Faces are only used when MediaPipe finds them in jittered placements of the scene (about
+1 in 10 FER-2013 faces, often behind a hand, is not found), so a segment of a face really
+shows a face to the game; `--any-face` turns that off. `--confident MODEL` also picks only
+faces that the real pipeline with MODEL reads as their class with at least `--min-prob`
+(and calm faces that fire nothing). Game tests use it: they check the game's rules (hold,
 timeout, recording), not the model's accuracy, which `tools/evaluate.py` measures on the
 whole val split.
 """
@@ -25,6 +25,7 @@ import csv
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -97,43 +98,73 @@ def paste_face(scene: np.ndarray, face: np.ndarray, center: tuple[float, float],
     scene[sy0:sy1, sx0:sx1] = (patch * (1 - m) + f * m).astype(np.uint8)
 
 
+#: The three placements a face is checked in: (offset, scale, brightness gain), like the
+#: per-frame jitter the video gives it.
+CHECK_VARIANTS = (((0, 0), 1.0, 1.0), ((6, -4), 0.97, 0.95), ((-6, 4), 1.03, 1.05))
+
+
 class FacePicker:
-    """Deterministic choice of FER faces per class, optionally only ones a model is sure of."""
+    """Deterministic choice of FER faces per class.
+
+    With `check_in_scene`, a face is only used when it is found (exactly one face) in three
+    jittered camera-like placements at the size the video shows it; with `confident_model`
+    too, the real pipeline (detect, crop, classify) must read it as its class with at least
+    `min_prob` in all three (and a calm face must keep every probability under `calm_max`),
+    or `accept(label, probs_per_placement)` when given.
+    Without `check_in_scene`, `confident_model` judges the raw 48x48 face.
+    """
 
     def __init__(self, data_dir: Path, seed: int, confident_model: Path | None = None, min_prob: float = 0.7,
-                 detectable_at: int | None = None):
+                 check_in_scene: bool = True, calm_max: float = 0.5,
+                 accept: Callable[[str, list[dict[str, float]]], bool] | None = None):
         self.data_dir, self.rng = Path(data_dir), np.random.default_rng(seed)
-        self.min_prob = min_prob
-        self.classifier = None
-        if confident_model is not None:
-            from game.vision.classifier import ExpressionClassifier
+        self.min_prob, self.calm_max = min_prob, calm_max
+        self.accept = accept or self._confident
+        self.pipeline = self.detector = self.classifier = None
+        if check_in_scene and confident_model is not None:
+            from game.vision.pipeline import FacePipeline
 
-            self.classifier = ExpressionClassifier(confident_model)
-        self.detector = None
-        self.detectable_at = detectable_at
-        if detectable_at:
+            self.pipeline = FacePipeline(confident_model)
+        elif check_in_scene:
             from game.vision.detector import FaceDetector
 
             self.detector = FaceDetector()
-            self._backdrop = background((640, 480), np.random.default_rng(0))
+        elif confident_model is not None:
+            from game.vision.classifier import ExpressionClassifier
+
+            self.classifier = ExpressionClassifier(confident_model)
+        self._backdrop = background((640, 480), np.random.default_rng(0))
         self._used: set[str] = set()
 
-    def _detected(self, face: np.ndarray) -> bool:
-        scene = self._backdrop.copy()
-        paste_face(scene, face, (320, 216), self.detectable_at, 1.0)
-        return bool(self.detector.detect(np.ascontiguousarray(scene[:, :, ::-1])))
+    def _scenes(self, face: np.ndarray, size: int, center: tuple[float, float]):
+        for (dx, dy), scale, gain in CHECK_VARIANTS:
+            scene = self._backdrop.copy()
+            paste_face(scene, face, (center[0] + dx, center[1] + dy), int(size * scale), gain)
+            yield scene
 
-    def _acceptable(self, label: str, face: np.ndarray) -> bool:
-        if self.detector is not None and not self._detected(face):
-            return False
-        if self.classifier is None:
-            return True
-        probs = self.classifier.classify(face)
-        if label in probs:
-            return probs[label] >= self.min_prob
-        return max(probs.values()) < self.min_prob  # neutral and other classes: nothing should fire
+    def _confident(self, label: str, seen: list[dict[str, float]]) -> bool:
+        if label in seen[0]:
+            return min(p[label] for p in seen) >= self.min_prob
+        return max(max(p.values()) for p in seen) < self.calm_max  # neutral etc.: nothing should fire
 
-    def pick(self, label: str) -> tuple[np.ndarray, str]:
+    def _acceptable(self, label: str, face: np.ndarray, size: int, center: tuple[float, float]) -> bool:
+        if self.pipeline is not None:
+            seen = []
+            for scene in self._scenes(face, size, center):
+                faces = self.pipeline.process(scene)
+                if len(faces) != 1:
+                    return False
+                seen.append(faces[0].probs)
+            return self.accept(label, seen)
+        if self.detector is not None:
+            return all(len(self.detector.detect(np.ascontiguousarray(scene[:, :, ::-1]))) == 1
+                       for scene in self._scenes(face, size, center))
+        if self.classifier is not None:
+            return self.accept(label, [self.classifier.classify(face)])
+        return True
+
+    def pick(self, label: str, size: int = 240, center: tuple[float, float] = (320, 216)) -> tuple[np.ndarray, str]:
+        """A face of `label` that passes the checks when shown at `size` around `center`."""
         folder = self.data_dir / label
         files = sorted(folder.glob("*.jpg")) + sorted(folder.glob("*.png"))
         if not files:
@@ -143,10 +174,11 @@ class FacePicker:
             if str(path) in self._used:
                 continue
             face = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-            if face is not None and self._acceptable(label, face):
+            if face is not None and self._acceptable(label, face, size, center):
                 self._used.add(str(path))
                 return face, path.name
-        raise ValueError(f"{folder}: no face the model is sure of (min prob {self.min_prob})")
+        raise ValueError(f"{folder}: no face passes the checks (found in the scene"
+                         f"{f', read as {label} with p >= {self.min_prob}' if self.pipeline else ''})")
 
 
 def render(segments: list[Segment], picker: FacePicker, *, fps: float = 15.0, size=(640, 480),
@@ -165,7 +197,7 @@ def render(segments: list[Segment], picker: FacePicker, *, fps: float = 15.0, si
         plan, frame = [], 0
         for seg in segs:
             n = max(1, int(round(seg.seconds * fps)))
-            face, name = (None, "") if seg.label == NO_FACE else picker.pick(seg.label)
+            face, name = (None, "") if seg.label == NO_FACE else picker.pick(seg.label, fsize, center)
             plan.append((frame, frame + n, face))
             truth.append(TruthRow(face_no, seg.label, frame, frame + n, frame / fps, (frame + n) / fps, name,
                                   (int(center[0]), int(center[1])), fsize))
@@ -230,7 +262,7 @@ def make_video(segments: list[Segment] | str, data_dir: str | Path, out: str | P
     if isinstance(second, str):
         second = parse_segments(second)
     picker = FacePicker(Path(data_dir), seed, Path(confident_model) if confident_model else None, min_prob,
-                        detectable_at=None if any_face else int(face_size * (0.62 if second else 1.0)))
+                        check_in_scene=not any_face)
     frames, truth = render(segments, picker, fps=fps, size=size, face_size=face_size, second=second, seed=seed)
     out = write(frames, Path(out), fps)
     write_truth(truth, truth_path_for(out))

@@ -10,7 +10,9 @@ import pytest
 from game.vision.observation import CameraStatus, Mailbox
 from game.vision.sources import VideoFileSource
 from game.vision.worker import VisionWorker
-from conftest import REPO
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 from tools.make_test_video import make_video
 
 
