@@ -78,19 +78,25 @@ def _synthesize(engine: Any, text: str, lang: str, path: Path, rate: int) -> Pat
         engine.runAndWait()
         # pyttsx3 2.99 runs espeak-ng asynchronously and its runAndWait can return before the
         # file is written (its queued endLoop runs first), so wait for the finished file.
-        finished = _wait_for_file(path, SYNTH_TIMEOUT_S)
+        finished = _wait_for_file(engine, path, SYNTH_TIMEOUT_S)
     if not finished:
         raise SpeechError(f"speech engine wrote no audio for {lang!r} text {text[:40]!r} to {path}")
     return path
 
 
-def _wait_for_file(path: Path, timeout_s: float) -> bool:
-    """True once `path` holds more than a WAV header and has stopped growing."""
+def _wait_for_file(engine: Any, path: Path, timeout_s: float) -> bool:
+    """True once the engine has finished the utterance and `path` holds more than a WAV header.
+
+    Waiting for the engine too means the next utterance never starts while espeak-ng is still
+    delivering this one (its callback writes to whichever file was asked for last).
+    """
     deadline = time.monotonic() + timeout_s
+    busy = getattr(engine, "isBusy", None)
     last_size = -1
     while time.monotonic() < deadline:
         size = path.stat().st_size if path.exists() else -1
-        if size > 44 and size == last_size:   # 44 bytes = a WAV header with no sound
+        idle = not busy() if callable(busy) else size == last_size
+        if size > 44 and idle:   # 44 bytes = a WAV header with no sound
             return True
         last_size = size
         time.sleep(0.02)

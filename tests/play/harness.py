@@ -126,32 +126,3 @@ def make_game(store, levels: list, *, screenshot_dir: Path | None = None, kiosk:
                 store=store, levels=levels, phrases=load_phrases(), theme=theme,
                 speech=speech or Speech(enabled=False), mailbox=Mailbox(), screenshot_dir=screenshot_dir)
 
-
-def scene_checked_picker(fer_split_dir: Path, model: Path, accept: Callable[[str, list[dict]], bool], seed: int = 3):
-    """A make_test_video FacePicker that accepts a FER face only if the real vision pipeline,
-    looking at it pasted into camera-like scenes (a little moved, scaled and relit, as the
-    video will show it), finds it in every one and `accept(label, probs_per_scene)` agrees.
-    Faces are judged as the game will see them, not as 48x48 crops."""
-    import numpy as np
-
-    from game.vision.pipeline import FacePipeline
-    from tools import make_test_video as mtv
-
-    pipeline = FacePipeline(model)
-    rng = np.random.default_rng(seed)
-    backdrop = mtv.background((640, 480), rng)
-    variants = [((320, 216), 240, 1.0), ((326, 212), 232, 0.95), ((314, 220), 248, 1.05)]
-
-    class ScenePicker(mtv.FacePicker):
-        def _acceptable(self, label, face):
-            seen = []
-            for center, size, gain in variants:
-                scene = backdrop.copy()
-                mtv.paste_face(scene, face, center, size, gain)
-                faces = pipeline.process(scene)
-                if len(faces) != 1:
-                    return False
-                seen.append(faces[0].probs)
-            return accept(label, seen)
-
-    return ScenePicker(fer_split_dir, seed)

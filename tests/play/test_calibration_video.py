@@ -22,7 +22,8 @@ from game.play.rules import Outcome, judge_observations
 from game.vision.observation import Observation
 from game.vision.smoothing import smooth_probs
 from tests.conftest import fer_split
-from tests.play.harness import model_path, scene_checked_picker
+from game.play.bench import scene_checked_picker
+from tests.play.harness import model_path
 
 FPS = 10.0
 CALM_S = CALM_SECONDS + 0.5

@@ -21,8 +21,9 @@ import pytest
 
 from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_level_file
 from game.play import calibration, scenes
+from game.play.bench import clear_face, scene_checked_picker
 from tests.conftest import REPO, fer_split
-from tests.play.harness import model_path, scene_checked_picker
+from tests.play.harness import model_path
 
 LEVEL_FILE = DEFAULT_LEVELS_DIR / "mirror-game.toml"
 TIMEOUT_ROUNDS = {4}                 # the child "forgets" round 5: a calm face, then nobody, then calm
@@ -69,13 +70,6 @@ def plan_segments(level) -> tuple[list[tuple[str, float]], list[str]]:
     return segments, expected
 
 
-def clear_face(label: str, seen: list[dict]) -> bool:
-    """Expressions the model reads clearly in every scene; calm faces that fire nothing."""
-    if label in seen[0]:
-        return min(p[label] for p in seen) >= 0.75
-    return max(max(p.values()) for p in seen) < 0.45
-
-
 def make_video(level, out: Path, model: Path, fer_val: Path) -> tuple[Path, list[str]]:
     from tools import make_test_video as mtv
 
@@ -100,7 +94,7 @@ def play_level_on_video(level_file: Path, level_arg: str, tmp_path: Path) -> Non
     truth = (tmp_path / "camera.csv").read_text()
     seconds = sum(float(row.split(",")[5]) - float(row.split(",")[4]) for row in truth.splitlines()[1:]) + 2.5
     db = tmp_path / "progress.sqlite3"
-    shots = REPO / "tests" / "play" / "screenshots" if os.environ.get("EMOTION_GAME_KEEP_SHOTS") else tmp_path / "shots"
+    shots = REPO / "tests" / "play" / "screenshots" / "e2e" if os.environ.get("EMOTION_GAME_KEEP_SHOTS") else tmp_path / "shots"
     stats_file = tmp_path / "stats.json"
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     command = [sys.executable, "-m", "game.cli", "play", "--camera", str(video), "--child", "Tester",
