@@ -34,7 +34,7 @@ class PendingWrite:
 
     def to_line(self) -> str:
         return json.dumps({"kind": self.kind, "key": self.key, "data": self.data},
-                          ensure_ascii=False, separators=(",", ":")) + "\n"
+                          ensure_ascii=True, separators=(",", ":")) + "\n"  # ASCII: any text survives
 
     @classmethod
     def from_line(cls, line: str) -> "PendingWrite":

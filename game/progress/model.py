@@ -34,10 +34,21 @@ def clean_name(name: object) -> str:
         raise ProgressError("A child's name cannot be empty: please type a name or a nickname.")
     if "\x00" in name:
         raise ProgressError("A child's name cannot contain a NUL character; please retype it.")
+    if not _storable(name):
+        raise ProgressError("That name has a character that cannot be stored; please retype it.")
     if len(name) > MAX_NAME_CHARS:
         raise ProgressError(
             f"That name is {len(name)} characters long; please keep it under {MAX_NAME_CHARS}.")
     return name
+
+
+def _storable(text: str) -> bool:
+    """Whether text can be written as UTF-8 (a lone surrogate, e.g. from a broken paste, cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -46,7 +57,10 @@ def as_utc(moment: datetime) -> datetime:
         raise ProgressError(f"Expected a date and time, got {type(moment).__name__}.")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ProgressError("Times must carry a time zone (use datetime.now(timezone.utc)).")
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError) as exc:
+        raise ProgressError(f"That time ({moment!r}) is out of range.") from exc
 
 
 def _share(name: str, value: float) -> float:
@@ -95,6 +109,8 @@ class Attempt:
             raise ProgressError(f"outcome must be one of {', '.join(OUTCOMES)}, got {self.outcome!r}.")
         if not str(self.emotion).strip():
             raise ProgressError("An attempt needs the emotion the child was asked for.")
+        if not (_storable(str(self.level_id)) and _storable(str(self.emotion))):
+            raise ProgressError("The level id or emotion has a character that cannot be stored.")
         started, ended = as_utc(self.started_at), as_utc(self.ended_at)
         if ended < started:
             raise ProgressError("An attempt cannot end before it starts.")

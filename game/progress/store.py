@@ -330,9 +330,9 @@ class Store:
             self._rejected_path.parent.mkdir(parents=True, exist_ok=True)
             with open(self._rejected_path, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps({"reason": reason, "kind": write.kind, "key": write.key,
-                                         "data": write.data}, ensure_ascii=False) + "\n")
-        except OSError:
-            pass
+                                         "data": write.data}, ensure_ascii=True) + "\n")
+        except (OSError, ValueError):
+            log.error("progress store: could not keep the rejected %s %s aside", write.kind, write.key)
 
     def _try_pending(self) -> None:
         """Commit buffered writes in order, stopping at the first that cannot be committed."""

@@ -10,9 +10,15 @@ import numpy as np
 DEFAULT_MARGIN = 0.1
 
 
+def _refuse_empty(image: np.ndarray) -> None:
+    if image.size == 0 or (image.ndim >= 2 and min(image.shape[:2]) == 0):
+        raise ValueError(f"empty frame of shape {image.shape}: nothing to look at")
+
+
 def to_gray(frame: np.ndarray) -> np.ndarray:
     """uint8 gray from a gray, BGR or BGRA frame (any integer or float dtype)."""
     image = np.asarray(frame)
+    _refuse_empty(image)
     if image.dtype != np.uint8:
         if np.issubdtype(image.dtype, np.floating):
             finite = np.nan_to_num(image, nan=0.0, posinf=1.0, neginf=0.0)
@@ -35,6 +41,7 @@ def to_rgb(frame: np.ndarray) -> np.ndarray:
     """uint8 RGB from a gray, BGR or BGRA frame (what MediaPipe wants). Odd dtypes go
     through gray: the detector does not need colour."""
     image = np.asarray(frame)
+    _refuse_empty(image)
     if image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3:
         return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
     if image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 4:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 SHORT_RANGE, FULL_RANGE = 0, 1
+#: The largest frame side handed to MediaPipe (bigger frames are downscaled first).
+MAX_SIDE = 4096
 
 
 def import_mediapipe():
@@ -61,8 +63,20 @@ class FaceDetector:
             model_selection=model, min_detection_confidence=min_confidence)
 
     def detect(self, rgb: np.ndarray) -> list[DetectedFace]:
-        """All faces in an RGB uint8 frame (H, W, 3), largest first."""
+        """All faces in an RGB uint8 frame (H, W, 3), largest first.
+
+        Frames larger than MAX_SIDE are looked at through a downscaled copy: MediaPipe looks
+        at 128x128 anyway, and its OpenCV aborts the whole process on sides >= 32767 px.
+        """
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8 or min(rgb.shape[:2]) == 0:
+            raise ValueError(f"the face detector needs an RGB uint8 frame, got {rgb.dtype} {rgb.shape}")
         height, width = rgb.shape[:2]
+        if max(height, width) > MAX_SIDE:
+            import cv2
+
+            scale = MAX_SIDE / max(height, width)
+            rgb = cv2.resize(rgb, (max(1, int(width * scale)), max(1, int(height * scale))),
+                             interpolation=cv2.INTER_AREA)
         result = self._detector.process(np.ascontiguousarray(rgb))
         faces = []
         for detection in result.detections or ():

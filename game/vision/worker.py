@@ -29,10 +29,12 @@ STATUS_EVERY_S = 0.2
 
 
 def preview_of(frame: np.ndarray, width: int) -> np.ndarray:
-    """A small RGB copy of the frame for the UI (not mirrored: the UI decides)."""
+    """A small RGB copy of the frame for the UI (not mirrored: the UI decides), at most
+    `width` wide and `width` tall, so an odd strip-shaped frame cannot make a huge preview."""
     rgb = to_rgb(frame)
-    height = max(1, int(round(rgb.shape[0] * width / rgb.shape[1])))
-    return cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)
+    scale = min(width / rgb.shape[1], width / rgb.shape[0])
+    size = (max(1, int(round(rgb.shape[1] * scale))), max(1, int(round(rgb.shape[0] * scale))))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
 class VisionWorker:
@@ -62,7 +64,8 @@ class VisionWorker:
         self._pipeline_factory = pipeline_factory
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.error: str | None = None
+        self.error: str | None = None        # what is wrong now (shown to the teacher)
+        self._load_error: str | None = None  # a model or detector that failed to load: lasts
         self.frames_processed = 0
         #: Per-frame stage timings in ms (detect, crop_classify, total) and capture->publish latency.
         self.timings: deque[dict[str, float]] = deque(maxlen=2000)
@@ -107,9 +110,9 @@ class VisionWorker:
         try:
             pipeline = self._build_pipeline()
         except Exception as exc:  # noqa: BLE001 - any load failure must reach the UI, not kill the thread silently
-            self.error = f"{exc}"
-            detector_only = self._detector_only_pipeline()
-            pipeline = detector_only
+            self._load_error = f"{exc}"
+            self.error = self._load_error
+            pipeline = self._detector_only_pipeline()
         state = PrimaryPlayer()
         smoothed: dict[str, float] | None = None
         last_t: float | None = None
@@ -128,6 +131,7 @@ class VisionWorker:
                     continue
                 try:
                     state, smoothed, last_t = self._process(pipeline, frame, state, smoothed, last_t)
+                    self.error = self._load_error  # a passing frame problem is over; a load failure is not
                 except Exception as exc:  # noqa: BLE001 - one bad frame must not end the game
                     self.error = f"frame {frame.index}: {exc.__class__.__name__}: {exc}"
                     self.mailbox.put(Observation(
@@ -149,7 +153,7 @@ class VisionWorker:
 
             return _DetectorOnly(FaceDetector(self.detector_model))
         except Exception as exc:  # noqa: BLE001
-            self.error = f"{self.error}; face detector: {exc}"
+            self._load_error = self.error = f"{self.error}; face detector: {exc}"
             return None
 
     def _publish_status(self, now: float) -> None:
@@ -183,7 +187,7 @@ class VisionWorker:
             t=now, frame_index=frame.index, frame_size=(width, height), preview=preview,
             face_box=faces[primary].box if primary is not None else None, n_faces=len(faces),
             probs=probs, smoothed=dict(smoothed or {}), camera_status=self.source.status,
-            looking_away=looking_away, captured_at=frame.captured_at, error=self.error)
+            looking_away=looking_away, captured_at=frame.captured_at, error=self._load_error)
         self.mailbox.put(observation)
         published = time.monotonic()
         self.frames_processed += 1

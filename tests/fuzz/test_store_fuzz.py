@@ -155,11 +155,7 @@ def test_odd_attempts_survive_the_journal_while_the_database_is_locked(data):
             assert reopened.attempts(child.id) == sorted(wanted, key=lambda a: a.started_at)
 
 
-# ----------------------------------------------------------------- what the fuzzing found (bugs)
-@pytest.mark.xfail(strict=True, reason="game/progress/model.py as_utc: astimezone() raises OverflowError for an "
-                                       "aware time near year 1 or 9999, which record_attempt does not catch: it "
-                                       "raises into the game (StoreWriter logs it; the attempt is neither stored "
-                                       "nor set aside)")
+# ----------------------------------------------------------------- what the fuzzing found (bugs, now fixed)
 def test_an_out_of_range_time_is_set_aside_not_raised(store, child_session):
     child_id, session_id = child_session
     far = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
@@ -169,10 +165,6 @@ def test_an_out_of_range_time_is_set_aside_not_raised(store, child_session):
     assert "could not be saved" in store.last_error
 
 
-@pytest.mark.xfail(strict=True, reason="game/progress/store.py _reject and journal.py PendingWrite.to_line write "
-                                       "JSON with ensure_ascii=False, then encode it as UTF-8, and catch only OSError: "
-                                       "a lone surrogate makes record_attempt raise UnicodeEncodeError into the game "
-                                       "and the record is neither stored, journalled nor set aside")
 @pytest.mark.parametrize("locked", [False, True], ids=["database-open", "database-locked"])
 def test_a_lone_surrogate_in_an_attempt_is_set_aside_not_raised(tmp_path, locked):
     db = tmp_path / "progress.sqlite3"
@@ -195,9 +187,6 @@ def test_a_lone_surrogate_in_an_attempt_is_set_aside_not_raised(tmp_path, locked
         assert "could not be saved" in store.last_error and rejected_lines(store)[-1]["kind"] == "attempt"
 
 
-@pytest.mark.xfail(strict=True, reason="game/progress/model.py clean_name accepts a lone surrogate; SQLite's "
-                                       "driver then raises UnicodeEncodeError (not a ProgressError), so the "
-                                       "teacher area shows a codec message instead of 'please retype the name'")
 def test_a_name_with_a_lone_surrogate_is_refused_with_a_progress_error(store):
     with pytest.raises(ProgressError):
         store.add_child("Ani\ud83d", "")
