@@ -10,7 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import REPO
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 from tools import fer_data, metrics
 
 pytest.importorskip("tensorflow", reason="the train extra (tensorflow-cpu) is not installed")
