@@ -7,6 +7,7 @@ import difflib
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from game.vision.observation import CameraStatus, Mailbox, Observation
@@ -131,7 +132,10 @@ def play(args: argparse.Namespace) -> int:
         print(f"note: no sound ({exc}); captions only", file=sys.stderr)
     flags = pygame.SCALED | (pygame.RESIZABLE if args.windowed else pygame.FULLSCREEN)
     try:
-        canvas = pygame.display.set_mode(theme.size, flags)
+        with warnings.catch_warnings():
+            # SDL's dummy driver (headless runs) has no GPU renderer; software scaling is fine
+            warnings.filterwarnings("ignore", message="no fast renderer available")
+            canvas = pygame.display.set_mode(theme.size, flags)
     except pygame.error:
         canvas = pygame.display.set_mode(theme.size)
     pygame.display.set_caption(phrases.get("welcome.title", args.lang))
