@@ -151,6 +151,7 @@ class Game:
         self._chord_since: float | None = None
         self._corner_since: float | None = None
         self.screenshots: dict[str, Path] = {}
+        self.first_prompt_at: float | None = None  # wall clock (time.time()) of the first round prompt
         self.frame_ms: deque[float] = deque(maxlen=200_000)       # wall time of each frame's work
         self.frame_cpu_ms: deque[float] = deque(maxlen=200_000)   # CPU time the UI thread spent on it
         self.notes: list[str] = []            # problems a teacher should see (speech, store, camera)
@@ -228,7 +229,7 @@ class Game:
         """UI work per frame (update + draw + flip) in ms, wall clock and the UI thread's own CPU
         time (the difference is time the OS gave to other threads and processes)."""
         if not self.frame_ms:
-            return {"frames": 0}
+            return {"frames": 0, "first_prompt_at": self.first_prompt_at}
 
         def quantile(values, q: float) -> float:
             ordered = sorted(values)
@@ -238,7 +239,8 @@ class Game:
                 "ui_frame_ms_p50": quantile(self.frame_ms, 0.5), "ui_frame_ms_p99": quantile(self.frame_ms, 0.99),
                 "ui_frame_ms_max": round(max(self.frame_ms), 3),
                 "ui_frame_cpu_ms_p50": quantile(self.frame_cpu_ms, 0.5),
-                "ui_frame_cpu_ms_p99": quantile(self.frame_cpu_ms, 0.99)}
+                "ui_frame_cpu_ms_p99": quantile(self.frame_cpu_ms, 0.99),
+                "first_prompt_at": self.first_prompt_at}
 
     def _global_event(self, event: pygame.event.Event, now: float) -> bool:
         if event.type == pygame.QUIT:

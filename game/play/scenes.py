@@ -13,6 +13,8 @@ saves one picture of each thing a child can see.
 
 from __future__ import annotations
 
+import time
+
 import math
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -437,6 +439,8 @@ class RoundScene(Scene):
     def enter(self, now: float) -> None:
         super().enter(now)
         self.spec = self._spec()      # calibration may have happened since this scene was made
+        if self.game.first_prompt_at is None:
+            self.game.first_prompt_at = time.time()  # start-up measure (tools/bench.py)
         # a story is on the card already; the caption keeps to the question
         self.game.say(self.spoken_prompt(), caption=self.round.prompt.get(self.game.settings.lang))
 

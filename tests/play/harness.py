@@ -126,3 +126,20 @@ def make_game(store, levels: list, *, screenshot_dir: Path | None = None, kiosk:
                 store=store, levels=levels, phrases=load_phrases(), theme=theme,
                 speech=speech or Speech(enabled=False), mailbox=Mailbox(), screenshot_dir=screenshot_dir)
 
+
+
+def scene_checked_picker(data: Path, model: Path, accept, seed: int = 3):
+    """A make_test_video FacePicker that accepts a FER face only if the real vision pipeline,
+    looking at it pasted into camera-like scenes (a little moved, scaled and relit, as the
+    video will show it), finds it in every one and `accept(label, probs_per_scene)` agrees.
+    Faces are judged as the game will see them, not as 48x48 crops."""
+    from tools import make_test_video as mtv
+
+    return mtv.FacePicker(Path(data), seed, confident_model=model, accept=accept)
+
+
+def clear_face(label: str, seen: list[dict]) -> bool:
+    """Expressions the model reads clearly in every scene; calm faces that fire nothing."""
+    if label in seen[0]:
+        return min(p[label] for p in seen) >= 0.75
+    return max(max(p.values()) for p in seen) < 0.45

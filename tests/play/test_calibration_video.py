@@ -22,7 +22,7 @@ from game.play.rules import Outcome, judge_observations
 from game.vision.observation import Observation
 from game.vision.smoothing import smooth_probs
 from tests.conftest import fer_split
-from game.play.bench import scene_checked_picker
+from tests.play.harness import scene_checked_picker
 from tests.play.harness import model_path
 
 FPS = 10.0

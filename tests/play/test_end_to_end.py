@@ -21,7 +21,7 @@ import pytest
 
 from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_level_file
 from game.play import calibration, scenes
-from game.play.bench import clear_face, scene_checked_picker
+from tests.play.harness import clear_face, scene_checked_picker
 from tests.conftest import REPO, fer_split
 from tests.play.harness import model_path
 
