@@ -6,8 +6,8 @@ and a temporary SQLite progress database. Is anything growing, leaking or gettin
 
 The game runs in a child process (SDL dummy drivers) so that what is measured is the game
 alone; this process samples the child's resident memory and thread count from /proc every
-few seconds (Linux), timed from the moment the game loop starts (start-up, model loading
-and the video's making are not the soak; `startup_s` says how long they took). The report
+few seconds (Linux), while the game loop runs (start-up, model loading, the video's making
+and closing down are not the soak; `startup_s` says how long start-up took). The report
 (JSON on stdout, and in --out):
 
 - rss_mb: start, end, max, and `slope_mb_per_min` from a least-squares line through the
@@ -68,32 +68,31 @@ def default_model() -> Path | None:
 
 
 def make_soak_video(out: Path, data_dir: Path, model: Path | None) -> Path:
-    """The camera clip. With a model, faces it reads clearly: expressions it is sure of, calm
-    faces it is not (so calibration does not lift the bar out of reach); the soak is about
-    the game holding up, not the model's accuracy (tools/evaluate.py measures that)."""
+    """The camera clip. With a model, faces the real pipeline reads clearly where the video
+    shows them: expressions it is sure of, calm faces that fire nothing (the soak is about the
+    game holding up, not the model's accuracy, which tools/evaluate.py measures). Without a
+    model, or when no face of a class is clear enough, faces MediaPipe finds."""
     from tools import make_test_video as mtv
 
-    class SurePicker(mtv.FacePicker):
-        def _acceptable(self, label, face):
-            if self.classifier is None:
-                return True
-            probs = self.classifier.classify(face)
-            if label in probs:
-                return probs[label] >= self.min_prob
-            return max(probs.values()) < 0.45
+    def clear(min_prob: float):
+        def accept(label: str, seen: list[dict[str, float]]) -> bool:
+            if label in seen[0]:
+                return min(p[label] for p in seen) >= min_prob
+            return max(max(p.values()) for p in seen) < 0.45
+        return accept
 
     segments = mtv.parse_segments(VIDEO_SEGMENTS)
     for min_prob in (0.8, 0.6, None):
         try:
-            picker = SurePicker(data_dir, seed=11, confident_model=model if min_prob else None,
-                                min_prob=min_prob or 0.7)
+            picker = mtv.FacePicker(data_dir, seed=11, confident_model=model if min_prob else None,
+                                    accept=clear(min_prob) if min_prob else None)
             frames, truth = mtv.render(segments, picker, fps=VIDEO_FPS, seed=11)
         except ValueError:
-            continue   # the model is sure of no face of some class: take them as they come
+            continue   # no clear face of some class: take faces as MediaPipe finds them
         video = mtv.write(frames, out, VIDEO_FPS)
         mtv.write_truth(truth, mtv.truth_path_for(video))
         return video
-    raise AssertionError("unreachable: the last try picks faces without a model")
+    raise AssertionError("unreachable: the last try needs only faces MediaPipe finds")
 
 
 def proc_sample(pid: int) -> tuple[float, int] | None:
@@ -167,9 +166,9 @@ def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL,
     for old in [db, *workdir.glob("progress.sqlite3-*"), *workdir.glob("pending-*.jsonl")]:
         old.unlink(missing_ok=True)  # a fresh database every run: the counts below must be this run's
     result_file = workdir / "game.json"
-    ready_file = result_file.with_suffix(".ready")
-    result_file.unlink(missing_ok=True)
-    ready_file.unlink(missing_ok=True)
+    ready_file, closing_file = result_file.with_suffix(".ready"), result_file.with_suffix(".closing")
+    for old in (result_file, ready_file, closing_file):
+        old.unlink(missing_ok=True)
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, str(Path(__file__).resolve()), "--game", "--seconds", str(seconds),
@@ -195,8 +194,9 @@ def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL,
                 break
             if ready_at is None and ready_file.exists():
                 ready_at = now
-            sample = proc_sample(child.pid)
-            if sample is not None and child.poll() is None and ready_at is not None:
+            playing = ready_at is not None and not closing_file.exists()   # closing down is not soak
+            sample = proc_sample(child.pid) if playing else None
+            if sample is not None and child.poll() is None:
                 samples.append((now - ready_at, *sample))
             if now >= next_log and samples:
                 log(f"soak: {samples[-1][0] / 60:.1f} min rss {samples[-1][1]:.0f} MB threads {samples[-1][2]}")
@@ -335,6 +335,7 @@ def run_game(args: argparse.Namespace) -> int:
             elif name in ("welcome", "choose"):
                 game.choose_child(child)            # the kiosk timed out to the welcome screen
     finally:
+        Path(args.result).with_suffix(".closing").write_text(f"{time.monotonic()}\n")
         frames_processed = camera.worker.frames_processed if camera.worker else 0
         worker_error = camera.error
         frame_stats = game.frame_stats()
