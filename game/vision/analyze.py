@@ -67,10 +67,15 @@ class IouTracker:
         return [int(i) for i in ids]
 
 
+#: A label must also lead clearly (as in the game's positive/negative shares): a calm face,
+#: which the model spreads over its three labels, is "uncertain", not a weak emotion.
+LEAD_MIN = 0.5
+
+
 def label_of(probs: dict[str, float], thresholds: dict[str, float]) -> str:
-    """The leading emotion, or 'uncertain' when it does not reach its threshold."""
+    """The leading emotion, or 'uncertain' when it does not reach its threshold or LEAD_MIN."""
     top = max(probs, key=probs.get)
-    return top if probs[top] >= thresholds.get(top, 0.5) else UNCERTAIN
+    return top if probs[top] >= max(thresholds.get(top, LEAD_MIN), LEAD_MIN) else UNCERTAIN
 
 
 def longest_run(times: list[float], flags: list[bool], step_s: float) -> dict:
@@ -268,14 +273,21 @@ def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int 
     return summary
 
 
-def _stretches(times, flags, counts, step_s) -> list[dict]:
+def _stretches(times, flags, counts, step_s, bridge_s: float = 0.5) -> list[dict]:
+    """Stretches where `flags` hold, as moments; gaps up to `bridge_s` (a face the detector
+    misses for a frame or two) do not split a moment."""
     moments, start = [], None
     for i, flag in enumerate(flags + [False]):
         if flag and start is None:
             start = i
         elif not flag and start is not None:
-            moments.append({"start_s": round(times[start], 3), "end_s": round(times[i - 1] + step_s, 3),
-                            "max_faces": int(max(counts[start:i]))})
+            moment = {"start_s": round(times[start], 3), "end_s": round(times[i - 1] + step_s, 3),
+                      "max_faces": int(max(counts[start:i]))}
+            if moments and moment["start_s"] - moments[-1]["end_s"] <= bridge_s:
+                moments[-1]["end_s"] = moment["end_s"]
+                moments[-1]["max_faces"] = max(moments[-1]["max_faces"], moment["max_faces"])
+            else:
+                moments.append(moment)
             start = None
     return moments
 
