@@ -34,6 +34,9 @@ from game.vision.observation import Mailbox, Observation
 log = logging.getLogger(__name__)
 
 TEACHER_HOLD_S = 2.0
+#: Decoded voice lines kept in memory (about 2 MB each): enough for a level's prompts and
+#: cheers; older ones are decoded again from the disk cache when needed.
+VOICE_CACHE_SIZE = 16
 CHORD_KEYS = (pygame.K_t,)
 #: On a touch screen without a keyboard: a press held this long in the bottom-left corner
 #: opens a grown-ups' question (a "parental gate"), then the teacher area.
@@ -460,8 +463,8 @@ class Game:
             except pygame.error as exc:
                 self.notes.append(f"speech audio: {exc}")
                 return
-            if len(self._voices) > 64:
-                self._voices.clear()
+            while len(self._voices) >= VOICE_CACHE_SIZE:
+                self._voices.pop(next(iter(self._voices)))  # oldest first; its WAV stays cached on disk
             self._voices[ready.wav_path] = voice
         voice.set_volume(self.settings.volume)
         self._voice_channel.play(voice)

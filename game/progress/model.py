@@ -117,7 +117,7 @@ class Attempt:
         ttm = self.time_to_match_s
         if ttm is not None:
             ttm = float(ttm)
-            if math.isnan(ttm) or ttm < 0:
+            if not math.isfinite(ttm) or ttm < 0:
                 raise ProgressError(f"time_to_match_s must be a positive number of seconds, got {ttm}.")
         return Attempt(
             child_id=int(self.child_id), session_id=int(self.session_id),

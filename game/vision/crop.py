@@ -11,6 +11,8 @@ DEFAULT_MARGIN = 0.1
 
 
 def _refuse_empty(image: np.ndarray) -> None:
+    if image.ndim < 2:
+        raise ValueError(f"unsupported frame shape {image.shape}: expected HxW, HxWx1, HxWx3 or HxWx4")
     if image.size == 0 or (image.ndim >= 2 and min(image.shape[:2]) == 0):
         raise ValueError(f"empty frame of shape {image.shape}: nothing to look at")
 
