@@ -541,16 +541,19 @@ class Store:
         return None if payload is None else {k: float(v) for k, v in json.loads(payload).items()}
 
     # ------------------------------------------------------------ public: reading
+    def _rows_by_start(self, table, child_id: int | None, since: datetime | None) -> list:
+        """Rows of `table`, oldest first, optionally one child's and from `since`."""
+        query = select(table).order_by(table.c.started_at, table.c.id)
+        if child_id is not None:
+            query = query.where(table.c.child_id == int(child_id))
+        if since is not None:
+            query = query.where(table.c.started_at >= as_utc(since))
+        with self._read() as conn:
+            return conn.execute(query).all()
+
     def attempts(self, child_id: int | None = None, since: datetime | None = None) -> list[Attempt]:
         """Stored attempts, oldest first (optionally one child's, optionally from `since`)."""
-        t = schema.attempts
-        query = select(t).order_by(t.c.started_at, t.c.id)
-        if child_id is not None:
-            query = query.where(t.c.child_id == int(child_id))
-        if since is not None:
-            query = query.where(t.c.started_at >= as_utc(since))
-        with self._read() as conn:
-            rows = conn.execute(query).all()
+        rows = self._rows_by_start(schema.attempts, child_id, since)
         return [Attempt(
             child_id=r.child_id, session_id=r.session_id, level_id=r.level_id,
             round_index=r.round_index, emotion=r.emotion, started_at=_utc(r.started_at),
@@ -561,14 +564,7 @@ class Store:
 
     def sessions(self, child_id: int | None = None, since: datetime | None = None) -> list[SessionInfo]:
         """Stored sessions, oldest first."""
-        t = schema.sessions
-        query = select(t).order_by(t.c.started_at, t.c.id)
-        if child_id is not None:
-            query = query.where(t.c.child_id == int(child_id))
-        if since is not None:
-            query = query.where(t.c.started_at >= as_utc(since))
-        with self._read() as conn:
-            rows = conn.execute(query).all()
+        rows = self._rows_by_start(schema.sessions, child_id, since)
         return [SessionInfo(id=r.id, child_id=r.child_id, kiosk=r.kiosk, lang=r.lang,
                             started_at=_utc(r.started_at), ended_at=_utc(r.ended_at))
                 for r in rows]
