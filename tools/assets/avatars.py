@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.assets.canvas import Canvas, arc_points, bezier, darker, lighter
+from tools.assets.canvas import Canvas, arc_points, bezier, darker, lighter, render_all
 
 AVATAR_SIZE = 256
 C = 128.0          # centre of the picture
@@ -277,12 +277,4 @@ ANIMALS: dict[str, Callable[[Canvas], None]] = {
 
 def make_avatars(out_dir: Path) -> list[Path]:
     """avatars/<animal>.png, AVATAR_SIZE pixels square, transparent outside the disc."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, draw in ANIMALS.items():
-        c = Canvas(AVATAR_SIZE)
-        draw(c)
-        path = out_dir / f"{name}.png"
-        c.finish().save(path, optimize=True)
-        written.append(path)
-    return written
+    return render_all(ANIMALS, AVATAR_SIZE, out_dir)

@@ -7,7 +7,8 @@ the end, which gives clean antialiased edges without an antialiasing library.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 
@@ -97,3 +98,16 @@ def darker(colour: Colour, amount: float = 0.25) -> tuple[int, int, int]:
 
 def lighter(colour: Colour, amount: float = 0.25) -> tuple[int, int, int]:
     return tuple(min(255, round(c + (255 - c) * amount)) for c in colour[:3])  # type: ignore[return-value]
+
+
+def render_all(drawers: Mapping[str, Callable[["Canvas"], None]], size: int, out_dir: Path) -> list[Path]:
+    """Draw each picture on its own `size` canvas and save it as `out_dir/<name>.png`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, draw in drawers.items():
+        c = Canvas(size)
+        draw(c)
+        path = out_dir / f"{name}.png"
+        c.finish().save(path, optimize=True)
+        written.append(path)
+    return written

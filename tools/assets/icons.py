@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from tools.assets.canvas import Canvas, arc_points, bezier, darker, lighter, star_points
+from tools.assets.canvas import Canvas, arc_points, bezier, darker, lighter, render_all, star_points
 
 ICON_SIZE = 128
 C = 64.0
@@ -86,12 +86,4 @@ ICONS = {"star": star, "star-empty": star_empty, "lock": lock, "play": play, "se
 
 def make_icons(out_dir: Path) -> list[Path]:
     """icons/<name>.png, ICON_SIZE pixels square on a transparent background."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, draw in ICONS.items():
-        c = Canvas(ICON_SIZE)
-        draw(c)
-        path = out_dir / f"{name}.png"
-        c.finish().save(path, optimize=True)
-        written.append(path)
-    return written
+    return render_all(ICONS, ICON_SIZE, out_dir)
