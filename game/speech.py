@@ -8,13 +8,17 @@ old one off mid-word and the volume and mute settings apply to speech like every
 interrupted and is often not installed on a kiosk.)
 
 A newer `say` always wins: a request that is still waiting, or whose audio arrives after a
-newer request, is dropped. When pyttsx3 or espeak-ng is missing or fails, `available` turns
-False, `error` says why, and the game goes on with captions only.
+newer request, is dropped. One line that cannot be spoken is skipped (its caption still shows,
+`problems` says why) and the engine is made afresh after a short pause, so speech comes back for
+the next line. Only when the engine fails `MAX_FAILURES_IN_A_ROW` times in a row (or pyttsx3 or
+espeak-ng is missing) does `available` turn False, `error` say why, and the game go on with
+captions only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import collections
 import hashlib
 import io
 import threading
@@ -36,6 +40,18 @@ VOICE_PREFERENCES = {
     "en": ("gmw/en-us", "gmw/en", "en"),
     "id": ("poz/id", "id"),
 }
+
+#: Failed attempts in a row (making the engine, or speaking a line) after which speech is given
+#: up for the session. One odd line or one espeak-ng crash must not silence the kiosk for the day;
+#: an engine that fails again and again would only keep the child waiting for words.
+MAX_FAILURES_IN_A_ROW = 3
+
+#: Seconds to wait before making a new engine after the first, second, ... failure in a row
+#: (the last value repeats). Bounded: a restarting engine never holds speech up for long.
+RESTART_BACKOFF_S = (0.5, 2.0)
+
+#: How many of the newest problems `Speech.problems` keeps for the teacher area.
+PROBLEMS_KEPT = 10
 
 EngineFactory = Callable[[], Any]
 
@@ -142,8 +158,9 @@ class Speech:
 
     def __init__(self, *, engine_factory: EngineFactory = default_engine_factory,
                  rate: int = CHILD_RATE_WPM, cache_dir: str | Path | None = None,
-                 enabled: bool = True) -> None:
+                 enabled: bool = True, restart_backoff_s: tuple[float, ...] = RESTART_BACKOFF_S) -> None:
         self._engine_factory = engine_factory
+        self._restart_backoff_s = tuple(restart_backoff_s) or (0.0,)
         self._rate = rate
         self._cache_dir = Path(cache_dir) if cache_dir else None
         self._enabled = enabled
@@ -154,13 +171,16 @@ class Speech:
         self._caption = ""
         self._caption_lang = ""
         self._error: str | None = None if enabled else "muted"
+        self._problems: collections.deque[str] = collections.deque(maxlen=PROBLEMS_KEPT)
         self._closing = False
-        self._busy = False                    # the speech thread is synthesising right now
+        self._busy = False                    # the speech thread is making an engine or synthesising
         self._thread: threading.Thread | None = None
 
     # -- UI side -------------------------------------------------------------------------
     def start(self) -> "Speech":
         if self._enabled and self._thread is None:
+            with self._lock:
+                self._busy = True             # until the engine is made (or given up)
             self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
             self._thread.start()
         return self
@@ -173,7 +193,7 @@ class Speech:
             self._ready = None
             if self._enabled and self._error is None and text.strip():
                 self._pending = (self._generation, text, lang)
-                self._lock.notify()
+                self._lock.notify_all()       # the speech thread (wait_idle may be waiting too)
             else:
                 self._pending = None
 
@@ -212,8 +232,16 @@ class Speech:
 
     @property
     def error(self) -> str | None:
+        """Why speech is off for this session ("muted", or the last failure); None while it works."""
         with self._lock:
             return self._error
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """What went wrong with speech this session, oldest first (the newest few): skipped lines
+        and engine restarts that the child only noticed as a caption without a voice."""
+        with self._lock:
+            return tuple(self._problems)
 
     def close(self, timeout: float = 5.0) -> None:
         with self._lock:
@@ -232,13 +260,32 @@ class Speech:
     # -- speech thread -------------------------------------------------------------------
     def _run(self) -> None:
         try:
-            engine = self._engine_factory()
-        except Exception as exc:  # noqa: BLE001 - no engine: captions only
-            self._fail(f"text-to-speech is not available ({type(exc).__name__}: {exc})")
-            return
-        cache_dir = self._cache_dir or Path(mkdtemp(prefix="emotion-game-speech-"))
-        while True:
+            self._speak_lines()
+        finally:
             with self._lock:
+                self._busy = False
+                self._lock.notify_all()
+
+    def _speak_lines(self) -> None:
+        cache_dir = self._cache_dir or Path(mkdtemp(prefix="emotion-game-speech-"))
+        engine: Any = None
+        failures = 0                          # failed attempts in a row; any spoken line resets it
+        while True:
+            if engine is None:
+                backoff = self._restart_backoff_s
+                if failures and not self._pause(backoff[min(failures, len(backoff)) - 1]):
+                    return                    # closing
+                try:
+                    engine = self._engine_factory()
+                except Exception as exc:  # noqa: BLE001 - no engine yet: try again, then captions only
+                    failures += 1
+                    if not self._note_failure(
+                            f"text-to-speech is not available ({type(exc).__name__}: {exc})", failures):
+                        return
+                    continue
+            with self._lock:
+                self._busy = False
+                self._lock.notify_all()       # wait_idle: the engine is ready and nothing is pending
                 self._lock.wait_for(lambda: self._pending is not None or self._closing)
                 if self._closing:
                     return
@@ -250,21 +297,37 @@ class Speech:
                 if not path.exists():
                     _synthesize(engine, text, lang, path.with_suffix(".tmp.wav"), self._rate)
                     path.with_suffix(".tmp.wav").replace(path)
-            except Exception as exc:  # noqa: BLE001 - speech failed: captions only
-                self._fail(f"could not speak {lang!r} text ({type(exc).__name__}: {exc})")
-                return
+            except Exception as exc:  # noqa: BLE001 - this line stays a caption; the next gets a new engine
+                # The old engine may be stuck mid-utterance (pyttsx3 keeps its run loop marked as
+                # running after a raise), so it is dropped, not reused.
+                engine = None
+                failures += 1
+                if not self._note_failure(
+                        f"could not speak {lang!r} text {text[:40]!r} ({type(exc).__name__}: {exc})", failures):
+                    return
+                continue
+            failures = 0
             with self._lock:
-                self._busy = False
                 if generation == self._generation:  # still the newest request
                     self._ready = Utterance(text, lang, generation, path)
-                self._lock.notify_all()
 
-    def _fail(self, message: str) -> None:
+    def _note_failure(self, message: str, failures: int) -> bool:
+        """Record a failed attempt; True to try again, False when speech is given up."""
         with self._lock:
-            self._error = message
+            if failures < MAX_FAILURES_IN_A_ROW:
+                self._problems.append(f"{message}; trying again with a new speech engine")
+                return True
+            self._error = f"{message} ({failures} failures in a row, speech given up)"
+            self._problems.append(self._error)
             self._pending = None
             self._busy = False
             self._lock.notify_all()
+            return False
+
+    def _pause(self, seconds: float) -> bool:
+        """Wait `seconds` unless closing; True when the thread should go on."""
+        with self._lock:
+            return not self._lock.wait_for(lambda: self._closing, seconds)
 
 
 def _digest(text: str) -> str:

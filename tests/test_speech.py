@@ -9,7 +9,8 @@ import wave
 
 import pytest
 
-from game.speech import Speech, SpeechError, find_voice, synthesize_to_file, wav_duration_s
+from game.speech import (RESTART_BACKOFF_S, Speech, SpeechError, default_engine_factory, find_voice,
+                         synthesize_to_file, wav_duration_s)
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None and shutil.which("espeak") is None,
                                   reason="espeak-ng is not installed (apt-get install espeak-ng)")
@@ -126,26 +127,158 @@ def test_failing_engine_leaves_captions_working(tmp_path):
         speech.close()
 
 
-def test_engine_that_raises_while_speaking_turns_speech_off(tmp_path):
-    class RaisingEngine:
-        def getProperty(self, name):
-            return [type("V", (), {"id": "en", "languages": ["en"]})()]
+class ScriptedEngine:
+    """A stand-in engine (an injected fault, not the thing under test): `script` says, line by
+    line across every engine the factory makes, whether runAndWait writes a WAV or raises."""
 
-        def setProperty(self, name, value):
-            pass
+    def __init__(self, script: list[bool], calls: list[str]):
+        self.script, self.calls = script, calls
 
-        def save_to_file(self, text, path):
-            pass
+    def getProperty(self, name):
+        return [type("V", (), {"id": "en", "languages": ["en"]})()]
 
-        def runAndWait(self):
+    def setProperty(self, name, value):
+        pass
+
+    def save_to_file(self, text, path):
+        self._job = (text, path)
+
+    def runAndWait(self):
+        works = self.script[len(self.calls)] if len(self.calls) < len(self.script) else False
+        self.calls.append(self._job[0])
+        if not works:
             raise RuntimeError("espeak crashed")
+        with wave.open(self._job[1], "wb") as wav:
+            wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(8000)
+            wav.writeframes(array.array("h", [3000, -3000] * 800).tobytes())
 
-    speech = Speech(engine_factory=RaisingEngine, cache_dir=tmp_path).start()
+
+def _say_and_wait(speech: Speech, text: str, lang: str = "en"):
+    speech.say(text, lang)
+    assert speech.wait_idle(10)
+    return speech.take_ready()
+
+
+def test_a_success_between_failures_keeps_speech_on_and_three_in_a_row_turn_it_off(tmp_path):
+    calls: list[str] = []
+    made = []
+
+    def factory():
+        made.append(1)
+        return ScriptedEngine([False, False, True, False, False, False], calls)
+
+    speech = Speech(engine_factory=factory, cache_dir=tmp_path, restart_backoff_s=(0.05, 0.1)).start()
     try:
+        assert _say_and_wait(speech, "one") is None            # fails: skipped, not the end
+        assert _say_and_wait(speech, "two") is None            # fails again
+        assert speech.available and speech.error is None
+        assert _say_and_wait(speech, "three").text == "three"  # spoken: the count starts over
+        assert _say_and_wait(speech, "four") is None
+        assert _say_and_wait(speech, "five") is None
+        assert speech.available                                # two in a row, not three
+        assert _say_and_wait(speech, "six") is None
+        assert not speech.available                            # three in a row: captions only
+        assert "espeak crashed" in speech.error and "'six'" in speech.error
+        assert "3 failures in a row" in speech.error
+        assert calls == ["one", "two", "three", "four", "five", "six"]
+        assert len(made) == 5           # a new engine after every failure but the last
+        assert len(speech.problems) == 5 and "'one'" in speech.problems[0]
         speech.say("Hooray!", "en")
-        assert speech.wait_idle(5)
+        assert speech.caption == "Hooray!" and speech.take_ready() is None
+        assert speech.wait_idle(1) and calls[-1] == "six"        # nothing more is tried
+    finally:
+        speech.close()
+
+
+def test_restarts_wait_a_bounded_back_off(tmp_path):
+    """The default back-off: a broken engine is retried twice, and given up within seconds."""
+    made = []
+
+    def factory():
+        made.append(time.monotonic())
+        return ScriptedEngine([], [])
+
+    speech = Speech(engine_factory=factory, cache_dir=tmp_path).start()
+    try:
+        for text in ("a", "b", "c"):
+            assert _say_and_wait(speech, text) is None
         assert not speech.available and "espeak crashed" in speech.error
-        assert speech.caption == "Hooray!"
+        gaps = [b - a for a, b in zip(made, made[1:])]
+        assert len(made) == 3
+        assert RESTART_BACKOFF_S[0] <= gaps[0] < RESTART_BACKOFF_S[0] + 1.0, gaps
+        assert RESTART_BACKOFF_S[1] <= gaps[1] < RESTART_BACKOFF_S[1] + 1.0, gaps
+    finally:
+        speech.close()
+
+
+def test_an_engine_that_cannot_be_made_is_tried_again_then_given_up(tmp_path):
+    attempts = []
+
+    def flaky_factory():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError("espeak-ng: could not open the audio data")
+        return ScriptedEngine([True] * 5, [])
+
+    speech = Speech(engine_factory=flaky_factory, cache_dir=tmp_path, restart_backoff_s=(0.05,)).start()
+    try:
+        assert speech.wait_idle(5)
+        assert speech.available and len(attempts) == 2
+        assert "could not open the audio data" in speech.problems[0]
+        assert _say_and_wait(speech, "Hello!").text == "Hello!"
+    finally:
+        speech.close()
+
+
+class EngineThatFailsOnce:
+    """Makes real pyttsx3 engines (espeak-ng); the `fail_on`-th line spoken through any of them
+    raises before espeak-ng sees it, the way a crashed synthesis would."""
+
+    def __init__(self, fail_on: int):
+        self.fail_on, self.lines, self.made = fail_on, 0, 0
+
+    def __call__(self):
+        self.made += 1
+        factory = self
+
+        class Engine:
+            def __init__(self):
+                self._engine = default_engine_factory()
+
+            def runAndWait(self):
+                factory.lines += 1
+                if factory.lines == factory.fail_on:
+                    raise RuntimeError("espeak-ng exited with status -11")
+                return self._engine.runAndWait()
+
+            def __getattr__(self, name):
+                return getattr(self._engine, name)
+
+        return Engine()
+
+
+@needs_espeak
+def test_one_failed_line_mid_session_is_skipped_and_later_lines_are_spoken(tmp_path):
+    factory = EngineThatFailsOnce(fail_on=2)
+    speech = Speech(engine_factory=factory, cache_dir=tmp_path).start()
+    try:
+        first = _say_and_wait(speech, "Show me a happy face!")
+        assert first is not None and _peak_amplitude(first.wav_path) > 2000, speech.problems
+
+        assert _say_and_wait(speech, "Show me a sad face!") is None      # this line crashes
+        assert speech.caption == "Show me a sad face!"                   # the child still reads it
+        assert speech.available and speech.error is None
+        assert len(speech.problems) == 1 and "exited with status -11" in speech.problems[0]
+        assert "'Show me a sad face!'" in speech.problems[0]
+
+        later = [_say_and_wait(speech, "Show me a scared face!"),
+                 _say_and_wait(speech, "Tunjukkan wajah sedihmu!", "id")]
+        for ready in later:
+            assert ready is not None, speech.problems
+            assert wav_duration_s(ready.wav_path) > 0.8 and _peak_amplitude(ready.wav_path) > 2000
+        assert [r.text for r in later] == ["Show me a scared face!", "Tunjukkan wajah sedihmu!"]
+        assert factory.made == 2 and factory.lines == 4   # one new engine after the crash
+        assert speech.available and speech.error is None
     finally:
         speech.close()
 
