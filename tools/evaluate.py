@@ -38,9 +38,30 @@ def evaluate_arrays(model_path, faces: np.ndarray, labels: np.ndarray, card_free
     return metrics.summarise(probs, y, classifier.labels, neutral_probs)
 
 
-def fer_peer_probabilities(faces: np.ndarray) -> np.ndarray:
+#: Faces that are none of the game's expressions; with --at, how often each passes a threshold.
+OTHER_EXPRESSIONS = ("neutral", "angry", "surprise")
+
+
+def accept_rates(model_path, faces: np.ndarray, labels: np.ndarray, thresholds) -> dict:
+    """At fixed thresholds (e.g. the levels' own `threshold`, which the game applies to the
+    smoothed probability): per prompted label, the share of its own faces that reach it
+    ("true") and the share of every other expression's faces that reach it."""
+    classifier = ExpressionClassifier(model_path)
+    present = [c for c in classifier.labels + OTHER_EXPRESSIONS if (labels == c).any()]
+    probs = {c: classifier.probabilities(faces[labels == c]) for c in present}
+    table = {}
+    for t in thresholds:
+        table[f"{t:g}"] = {
+            label: {("true" if c == label else c): round(float((probs[c][:, i] >= t).mean()), 4)
+                    for c in present}
+            for i, label in enumerate(classifier.labels)}
+    return table
+
+
+def fer_peer_probabilities(faces: np.ndarray, renormalise: bool = True) -> np.ndarray:
     """The `fer` package's own model (its default quantised TFLite mini-Xception) on the same
-    faces, its 7 outputs read over happy/sad/fear only and renormalised.
+    faces, its 7 outputs read over happy/sad/fear only and renormalised (or, with
+    `renormalise=False`, the three columns as they are, the way the game reads its own model).
 
     FER-2013 faces are already aligned crops, so the whole 48x48 face is the input, resized
     to the model's 64x64 and scaled to [-1, 1] exactly as `FER.detect_emotions` does.
@@ -53,13 +74,20 @@ def fer_peer_probabilities(faces: np.ndarray) -> np.ndarray:
     columns = [next(i for i, name in names.items() if name == label) for label in GAME_LABELS]
     resized = np.stack([cv2.resize(face, (64, 64)) for face in faces]).astype(np.float32)
     out = np.asarray(detector._classify_emotions((resized / 255.0 - 0.5) * 2.0))[:, columns]
-    return out / np.maximum(out.sum(axis=1, keepdims=True), 1e-9)
+    return out / np.maximum(out.sum(axis=1, keepdims=True), 1e-9) if renormalise else out
 
 
 def evaluate_fer_peer(faces: np.ndarray, labels: np.ndarray) -> dict:
     x, y, neutral = split_faces(faces, labels, GAME_LABELS)
-    return metrics.summarise(fer_peer_probabilities(x), y, GAME_LABELS,
-                             fer_peer_probabilities(neutral) if len(neutral) else None)
+    result = metrics.summarise(fer_peer_probabilities(x), y, GAME_LABELS,
+                               fer_peer_probabilities(neutral) if len(neutral) else None)
+    if len(neutral):
+        # Read like our six-way model (its columns, not renormalised), neutral faces keep
+        # their probability on "neutral": the fairer comparison for neutral_false_accept.
+        columns = metrics.summarise(fer_peer_probabilities(x, False), y, GAME_LABELS,
+                                    fer_peer_probabilities(neutral, False))
+        result["neutral_false_accept_columns"] = columns["neutral_false_accept"]
+    return result
 
 
 def save_plots(result: dict, labels, folder: Path, title: str) -> list[Path]:
@@ -111,12 +139,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", dest="json_out", default=None, help="write the metrics JSON here ('-' = stdout)")
     parser.add_argument("--plots", default=None, help="folder for confusion_matrix.png and per_class.png")
     parser.add_argument("--peer", choices=("fer",), default=None, help="also measure the fer package's model")
+    parser.add_argument("--at", type=float, nargs="+", default=None, metavar="T",
+                        help="also report, at these fixed thresholds (the levels' own), the share of each "
+                             "label's faces and of neutral/angry/surprise faces that reach them")
     args = parser.parse_args(argv)
 
     try:
-        faces, labels = fer_data.read_any(args.data, args.split, GAME_LABELS + ("neutral",))
+        faces, labels = fer_data.read_any(args.data, args.split, GAME_LABELS + OTHER_EXPRESSIONS)
         result = {"model": str(args.model), "data": str(args.data),
                   **evaluate_arrays(args.model, faces, labels)}
+        if args.at:
+            result["accept_at"] = accept_rates(args.model, faces, labels, args.at)
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -39,6 +39,9 @@ class ModelCard:
     offset: float
     thresholds: dict[str, float] = field(default_factory=dict)
     sha256: str | None = None
+    #: False when the outputs are some columns of a wider softmax (the rest is "none of
+    #: these", e.g. a neutral face); then they must not be renormalised.
+    outputs_sum_to_one: bool = True
     extra: dict = field(default_factory=dict)
 
     def normalise(self, faces_u8: np.ndarray) -> np.ndarray:
@@ -78,7 +81,9 @@ def card_from_dict(data: dict, source: str = "<card>") -> ModelCard:
             offset=float(spec["offset"]),
             thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
             sha256=data.get("sha256"),
-            extra={k: v for k, v in data.items() if k not in {"labels", "input", "thresholds", "sha256"}},
+            outputs_sum_to_one=bool(data.get("output_sums_to_one", True)),
+            extra={k: v for k, v in data.items()
+                   if k not in {"labels", "input", "thresholds", "sha256", "output_sums_to_one"}},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(

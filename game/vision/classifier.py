@@ -59,9 +59,14 @@ class ExpressionClassifier:
             self._interpreter.set_tensor(self._input_index, x[i:i + self._batch])
             self._interpreter.invoke()
             result[i:i + self._batch] = self._interpreter.get_tensor(self._output_index)
-        # An int8 model's softmax comes out in steps of 1/256: renormalise so callers can
-        # rely on a probability distribution.
-        result /= np.maximum(result.sum(axis=1, keepdims=True), 1e-12)
+        if self.card.outputs_sum_to_one:
+            # An int8 model's softmax comes out in steps of 1/256: renormalise so callers can
+            # rely on a probability distribution.
+            result /= np.maximum(result.sum(axis=1, keepdims=True), 1e-12)
+        else:
+            # Columns of a wider softmax: the rest is "none of these"; only undo int8 overshoot.
+            np.clip(result, 0.0, 1.0, out=result)
+            result /= np.maximum(result.sum(axis=1, keepdims=True), 1.0)
         return result
 
     def classify(self, face_u8: np.ndarray) -> dict[str, float]:
