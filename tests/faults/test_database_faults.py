@@ -6,17 +6,15 @@ in the database afterwards, once and in order."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 
 from game.progress import open_store
 from tests.faults.kiosk import Kiosk, journal_lines, stored_attempts, two_levels
+from tests.support.disk import mount_tmpfs
 
 LOCK_S = 10.0
 #: A frame must never wait on the database: SQLite's busy timeout is 1 s, so a frame that
@@ -72,30 +70,12 @@ def test_database_locked_for_10_s_while_rounds_end(tmp_path):
           f"{max(kiosk.step_wall_s) * 1000:.0f} ms; {recorded} attempts recorded, {len(stored)} stored")
 
 
-def mount_tmpfs(path: Path, size: str) -> bool:
-    if os.geteuid() != 0:
-        return False
-    path.mkdir()
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                          capture_output=True).returncode == 0
-
-
-def fill(directory: Path) -> Path:
-    filler = directory / "filler"
-    with open(filler, "wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 4096)
-        except OSError:
-            pass   # ENOSPC
-    return filler
-
-
 def test_database_disk_full_while_rounds_end(tmp_path):
-    small = tmp_path / "small"
-    mounted = mount_tmpfs(small, "3m")
+    disk = mount_tmpfs(tmp_path / "small", "3m")
+    mounted = disk.mounted
     if not mounted:
-        small.mkdir(exist_ok=True)
+        print(f"\nno tiny disk ({disk.reason}): SQLite's own 'disk is full' is injected instead")
+    small = disk.path
     db = small / "progress.sqlite3"
     store = open_store(f"sqlite:///{db}")
     failing = {"on": False}
@@ -113,7 +93,7 @@ def test_database_disk_full_while_rounds_end(tmp_path):
         kiosk.play_level(level)
         assert kiosk.game.writer.drain() and len(stored_attempts(db)) == 2
         if mounted:
-            filler = fill(small)
+            filler = disk.fill()
         failing["on"] = True
         kiosk.step_wall_s.clear()
         for _ in range(3):
@@ -134,23 +114,22 @@ def test_database_disk_full_while_rounds_end(tmp_path):
     finally:
         kiosk.close()
         stored = stored_attempts(db) if db.exists() else []
-        if mounted:
-            subprocess.run(["umount", "-l", str(small)], check=False)
+        disk.unmount()
     assert kiosk.store.attempts == 10
     assert stored == [("test-one", i % 2, "matched") for i in range(10)], "an attempt was lost"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount a tmpfs")
 def test_the_disk_full_test_really_fills_the_disk(tmp_path):
     """Guards the test above: a 3 MB tmpfs is really full after `fill` (so SQLite cannot write)."""
-    small = tmp_path / "small"
-    assert mount_tmpfs(small, "3m")
+    disk = mount_tmpfs(tmp_path / "small", "3m")
+    if not disk.mounted:
+        pytest.skip(disk.reason)
     try:
-        fill(small)
+        disk.fill()
         with pytest.raises(OSError):
-            (small / "one-more").write_bytes(b"x" * 8192)
+            (disk.path / "one-more").write_bytes(b"x" * 8192)
     finally:
-        subprocess.run(["umount", "-l", str(small)], check=False)
+        disk.unmount()
 
 
 def test_school_postgres_server_down_for_10_s_while_rounds_end(tmp_path):

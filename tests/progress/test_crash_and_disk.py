@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 
 from game.progress import open_store
 from progress_factory import make_attempt
+from tests.support.disk import mount_tmpfs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -104,36 +105,17 @@ def test_kill_9_while_the_database_is_locked_replays_the_journal(tmp_path):
     assert list(tmp_path.glob("pending-*.jsonl")) == []
 
 
-def mount_tiny_tmpfs(path: Path, size: str) -> bool:
-    if os.geteuid() != 0:
-        return False
-    path.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                            capture_output=True)
-    return result.returncode == 0
-
-
-def fill_disk(directory: Path) -> Path:
-    filler = directory / "filler"
-    with open(filler, "wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 4096)
-        except OSError:
-            pass  # ENOSPC: the disk is full now
-    return filler
-
-
 def test_disk_full_buffers_then_saves_everything(tmp_path):
-    small = tmp_path / "small"
-    if not mount_tiny_tmpfs(small, "2m"):
-        pytest.skip("needs root to mount a tiny tmpfs; test_injected_io_error_buffers covers the logic")
+    disk = mount_tmpfs(tmp_path / "small", "2m")
+    if not disk.mounted:
+        pytest.skip(f"{disk.reason}; test_injected_io_error_buffers_and_is_journalled covers the logic")
+    small = disk.path
     try:
         store = open_store(f"sqlite:///{small / 'progress.sqlite3'}")
         child = store.add_child("Sari", "")
         session = store.start_session(child.id, "k", "en")
         store.record_attempt(make_attempt(child.id, session, 0))
-        filler = fill_disk(small)
+        filler = disk.fill()
         for i in range(1, 6):
             store.record_attempt(make_attempt(child.id, session, i))
         assert store.pending_count() == 5
@@ -148,7 +130,7 @@ def test_disk_full_buffers_then_saves_everything(tmp_path):
         with sqlite3.connect(small / "progress.sqlite3") as raw:
             assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
-        subprocess.run(["umount", "-l", str(small)], check=False)
+        disk.unmount()
 
 
 def test_injected_io_error_buffers_and_is_journalled(tmp_path):
