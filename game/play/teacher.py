@@ -22,6 +22,8 @@ ROWS = ("children", "add_child", "rename_child", "levels", "language", "volume",
         "back", "quit")
 ROW_H = 54
 SUMMARY_REFRESH_S = 2.0
+#: A problem note (a database message, a model file's path) gets this many lines at most.
+NOTE_LINES = 5
 
 
 def parse_camera(text: str) -> str | int:
@@ -260,13 +262,15 @@ class TeacherScene:
             canvas.blit(label, (rect.x + 16, rect.centery - label.get_height() // 2))
             value = self._value(name)
             if value:
-                text = res.text(f"<  {value}  >" if focused and name not in ("camera",) else value, "tiny", theme["ink_soft"], bold=True)
+                room = rect.width - label.get_width() - 64
+                text = res.fitted(f"<  {value}  >" if focused and name not in ("camera",) else value, "tiny", room,
+                                  theme["ink_soft"], bold=True)
                 canvas.blit(text, (rect.right - 16 - text.get_width(), rect.centery - text.get_height() // 2))
         if self.typing is not None:
             self._draw_typing(canvas)
         self._draw_summary(canvas, pygame.Rect(690, 120, 550, 540))
         if self.message:
-            for i, line in enumerate(res.wrapped(self.message, "tiny", w - 100, theme["accent_dark"])[:2]):
+            for i, line in enumerate(res.wrapped(self.message, "tiny", w - 80, theme["accent_dark"], max_lines=2)):
                 canvas.blit(line, (40, h - 64 + i * 28))
 
     def _draw_typing(self, canvas: pygame.Surface) -> None:
@@ -319,7 +323,8 @@ class TeacherScene:
                 word = self.game.phrases.get(f"emotions.{practise}", lang)
                 canvas.blit(res.text(f"{self.t('teacher.needs_practice')}: {word}", "tiny", theme["accent_dark"], bold=True), (x, y))
                 y += 32
-            for line in res.wrapped(str(summary.get("needs_practice_reason") or ""), "tiny", rect.width - 48, theme["ink_soft"])[:2]:
+            for line in res.wrapped(str(summary.get("needs_practice_reason") or ""), "tiny", rect.width - 48,
+                                    theme["ink_soft"], max_lines=2):
                 canvas.blit(line, (x, y))
                 y += 28
         y += 14
@@ -342,7 +347,7 @@ class TeacherScene:
         for problem in self.game.level_problems[:2]:
             notes.append((str(problem), theme["ink_soft"]))
         for text, colour in notes:
-            for line in res.wrapped(text, "tiny", rect.width - 48, colour)[:3]:
+            for line in res.wrapped(text, "tiny", rect.width - 48, colour, max_lines=NOTE_LINES):
                 if y > rect.bottom - 30:
                     return
                 canvas.blit(line, (x, y))

@@ -48,6 +48,7 @@ class Resources:
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._text: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._text_cache_size = text_cache_size
+        self._wrapped: OrderedDict[tuple, list[str]] = OrderedDict()
         self._images: dict[tuple, pygame.Surface | None] = {}
         self._shapes: dict[tuple, pygame.Surface] = {}
 
@@ -74,20 +75,32 @@ class Resources:
         return surface
 
     def wrapped(self, text: str, size: int | str, width: int, colour: Colour | None = None,
-                bold: bool = False) -> list[pygame.Surface]:
-        """Lines of text no wider than `width` (words are never split)."""
-        font = self.font(size, bold)
-        lines, line = [], ""
-        for word in text.split():
-            trial = f"{line} {word}".strip()
-            if line and font.size(trial)[0] > width:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        if line:
-            lines.append(line)
+                bold: bool = False, max_lines: int | None = None) -> list[pygame.Surface]:
+        """Lines of text no wider than `width`: between words where they fit, inside a word
+        (a file path, a database message) where it alone is too wide. With `max_lines`, the
+        last line kept ends in "…" when text was left out."""
+        key = (text, size, width, bold, max_lines)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            font = self.font(size, bold)
+            lines = wrap_text(text, width, lambda part: font.size(part)[0], max_lines=max_lines)
+            self._wrapped[key] = lines
+            if len(self._wrapped) > self._text_cache_size:
+                self._wrapped.popitem(last=False)
+        else:
+            self._wrapped.move_to_end(key)
         return [self.text(part, size, colour, bold) for part in lines]
+
+    def fitted(self, text: str, size: int | str, width: int, colour: Colour | None = None,
+               bold: bool = False) -> pygame.Surface:
+        """One line no wider than `width`: the start of `text` gives way to "…" (the end of a
+        file path or camera name is the part that tells them apart)."""
+        font = self.font(size, bold)
+        if font.size(text)[0] > width:
+            while text and font.size(ELLIPSIS + text)[0] > width:
+                text = text[1:]
+            text = ELLIPSIS + text
+        return self.text(text, size, colour, bold)
 
     def image(self, path: Path | str | None, size: tuple[int, int], keep_aspect: bool = True) -> pygame.Surface | None:
         """A picture scaled to fit `size`, or None if it cannot be read (the caller draws a stand-in)."""
@@ -117,6 +130,65 @@ class Resources:
             draw(surface)
             self._shapes[full_key] = surface
         return surface
+
+
+#: Where a word too wide for its line is best broken: after these (path and name separators).
+WORD_BREAKS = "/\\_-.:,;=&?"
+ELLIPSIS = "…"
+
+
+def _word_parts(word: str) -> list[str]:
+    """A word cut after each separator: "/srv/a_b" -> ["/", "srv/", "a_", "b"]."""
+    parts, part = [], ""
+    for char in word:
+        part += char
+        if char in WORD_BREAKS:
+            parts.append(part)
+            part = ""
+    if part:
+        parts.append(part)
+    return parts
+
+
+def wrap_text(text: str, width: int, measure: Callable[[str], int], max_lines: int | None = None) -> list[str]:
+    """Split `text` into lines whose `measure` (width in pixels) is at most `width`.
+
+    Words stay whole where they fit on a line. A word wider than a line (a file path, a
+    database message) is broken after its separators (/ _ - . ...), and a run still too wide
+    between characters, filling each line. Only a single character wider than `width` can
+    make a line too wide.
+    """
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        whole = measure(word) <= width
+        for index, part in enumerate([word] if whole else _word_parts(word)):
+            joined = f"{line} {part}" if line and index == 0 else line + part
+            if measure(joined) <= width:
+                line = joined
+                continue
+            if line and measure(part) <= width:
+                lines.append(line)
+                line = part
+                continue
+            # too wide even on a line of its own: fill this line, then the next ones
+            if line and index == 0:
+                line += " "
+            for char in part:
+                if line.strip() and measure(line + char) > width:
+                    lines.append(line.rstrip())
+                    line = ""
+                line += char
+    if line:
+        lines.append(line)
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max(0, max_lines)]
+        if lines:
+            last = lines[-1]
+            while last and measure(last + ELLIPSIS) > width:
+                last = last[:-1]
+            lines[-1] = last + ELLIPSIS
+    return lines
 
 
 def blit_centered(target: pygame.Surface, surface: pygame.Surface, center: tuple[float, float]) -> pygame.Rect:
