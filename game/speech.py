@@ -21,13 +21,15 @@ import contextlib
 import collections
 import hashlib
 import io
+import re
 import threading
 import time
+import tomllib
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import mkdtemp
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 #: How long one sentence may take to synthesise before speech is given up as broken.
 SYNTH_TIMEOUT_S = 10.0
@@ -53,11 +55,76 @@ RESTART_BACKOFF_S = (0.5, 2.0)
 #: How many of the newest problems `Speech.problems` keeps for the teacher area.
 PROBLEMS_KEPT = 10
 
+#: Words espeak-ng's own rules say wrongly, respelled per language (see the file's header).
+DEFAULT_PRONUNCIATIONS = Path(__file__).resolve().parents[1] / "assets" / "speech" / "pronunciations.toml"
+
 EngineFactory = Callable[[], Any]
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")   # letters, with an apostrophe inside (Jum'at)
 
 
 class SpeechError(RuntimeError):
     """Text could not be turned into audio. The message says which language and why."""
+
+
+class PronunciationError(ValueError):
+    """The pronunciation file cannot be used. The message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Pronunciations:
+    """Respellings that make espeak-ng say words right, per language: lang -> word -> spelling.
+
+    Applied only to the text handed to espeak-ng, never to captions. Words match whole and in
+    any letter case ("Senang!" and "senang" alike); a respelling keeps the word's capitals.
+    """
+
+    respellings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_PRONUNCIATIONS) -> "Pronunciations":
+        """Read a pronunciations TOML file: `[lang]` tables of `word = { spell = "..." }`."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise PronunciationError(f"{path}: cannot be read ({exc})") from exc
+        respellings: dict[str, dict[str, str]] = {}
+        for lang, words in data.items():
+            if not isinstance(words, dict):
+                raise PronunciationError(f"{path}: [{lang}] must be a table of words, not {words!r}")
+            table = respellings.setdefault(lang, {})
+            for word, entry in words.items():
+                spell = entry.get("spell") if isinstance(entry, dict) else None
+                if not isinstance(spell, str) or not spell.strip():
+                    raise PronunciationError(
+                        f'{path}: [{lang}] {word} needs a spelling, like {word} = {{ spell = "..." }}')
+                if _WORD.fullmatch(word) is None:
+                    raise PronunciationError(f"{path}: [{lang}] {word!r} is not a single word")
+                table[word.lower()] = spell
+        return cls(respellings)
+
+    def respell(self, text: str, lang: str) -> str:
+        """`text` with every listed word of `lang` replaced by its respelling."""
+        table = self.respellings.get(lang)
+        if not table:
+            return text
+
+        def replace(match: re.Match[str]) -> str:
+            word = match.group(0)
+            spell = table.get(word.lower())
+            if spell is None:
+                return word
+            if word.isupper() and len(word) > 1:
+                return spell.upper()
+            return spell[:1].upper() + spell[1:] if word[:1].isupper() else spell
+
+        return _WORD.sub(replace, text)
+
+
+def reads_with_espeak(engine: Any) -> bool:
+    """True for a pyttsx3 engine driving espeak-ng (the respellings are written for its rules)."""
+    return getattr(engine, "driver_name", None) == "espeak"
 
 
 def default_engine_factory() -> Any:
@@ -120,17 +187,23 @@ def _wait_for_file(engine: Any, path: Path, timeout_s: float) -> bool:
 
 
 def synthesize_to_file(text: str, lang: str, path: str | Path, *, rate: int = CHILD_RATE_WPM,
-                       engine_factory: EngineFactory = default_engine_factory) -> Path:
+                       engine_factory: EngineFactory = default_engine_factory,
+                       pronunciations: Pronunciations | None = None) -> Path:
     """Write `text` spoken in `lang` to the WAV file `path` and return the path.
 
-    For tools and tests. Do not call it while a `Speech` is running in the same process:
-    pyttsx3 keeps one espeak-ng engine per process and it is not safe to drive from two threads.
+    `pronunciations` (default: the game's file) respell words for espeak-ng; pass
+    `Pronunciations()` to hear espeak-ng's own reading. For tools and tests. Do not call it while
+    a `Speech` is running in the same process: pyttsx3 keeps one espeak-ng engine per process
+    and it is not safe to drive from two threads.
     """
+    if pronunciations is None:
+        pronunciations = Pronunciations.load()
     try:
         engine = engine_factory()
     except Exception as exc:  # noqa: BLE001 - any failure means "no speech here"
         raise SpeechError(f"text-to-speech is not available: {exc}") from exc
-    return _synthesize(engine, text, lang, Path(path), rate)
+    spoken = pronunciations.respell(text, lang) if reads_with_espeak(engine) else text
+    return _synthesize(engine, spoken, lang, Path(path), rate)
 
 
 def wav_duration_s(path: str | Path) -> float:
@@ -153,12 +226,16 @@ class Speech:
 
     `say` sets `caption` immediately and queues the words (replacing anything not yet spoken).
     The UI calls `take_ready()` each frame and plays what it returns. Synthesised files are
-    cached by (language, rate, text), so repeated prompts cost nothing after the first time.
+    cached by (language, rate, text as spoken), so repeated prompts cost nothing after the first
+    time. `pronunciations` (default: assets/speech/pronunciations.toml) respell words for
+    espeak-ng only; a file that cannot be used is reported in `problems` and speech goes on
+    with espeak-ng's own reading.
     """
 
     def __init__(self, *, engine_factory: EngineFactory = default_engine_factory,
                  rate: int = CHILD_RATE_WPM, cache_dir: str | Path | None = None,
-                 enabled: bool = True, restart_backoff_s: tuple[float, ...] = RESTART_BACKOFF_S) -> None:
+                 enabled: bool = True, restart_backoff_s: tuple[float, ...] = RESTART_BACKOFF_S,
+                 pronunciations: Pronunciations | str | Path | None = None) -> None:
         self._engine_factory = engine_factory
         self._restart_backoff_s = tuple(restart_backoff_s) or (0.0,)
         self._rate = rate
@@ -172,6 +249,13 @@ class Speech:
         self._caption_lang = ""
         self._error: str | None = None if enabled else "muted"
         self._problems: collections.deque[str] = collections.deque(maxlen=PROBLEMS_KEPT)
+        self._pronunciations = Pronunciations()
+        if enabled:
+            try:
+                self._pronunciations = (pronunciations if isinstance(pronunciations, Pronunciations)
+                                        else Pronunciations.load(pronunciations or DEFAULT_PRONUNCIATIONS))
+            except PronunciationError as exc:
+                self._problems.append(f"pronunciations not used: {exc}")
         self._closing = False
         self._busy = False                    # the speech thread is making an engine or synthesising
         self._thread: threading.Thread | None = None
@@ -293,9 +377,10 @@ class Speech:
                 self._pending = None
                 self._busy = True
             try:
-                path = cache_dir / f"{lang}-{self._rate}-{_digest(text)}.wav"
+                spoken = self._pronunciations.respell(text, lang) if reads_with_espeak(engine) else text
+                path = cache_dir / f"{lang}-{self._rate}-{_digest(spoken)}.wav"
                 if not path.exists():
-                    _synthesize(engine, text, lang, path.with_suffix(".tmp.wav"), self._rate)
+                    _synthesize(engine, spoken, lang, path.with_suffix(".tmp.wav"), self._rate)
                     path.with_suffix(".tmp.wav").replace(path)
             except Exception as exc:  # noqa: BLE001 - this line stays a caption; the next gets a new engine
                 # The old engine may be stuck mid-utterance (pyttsx3 keeps its run loop marked as

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import array
+import contextlib
+import ctypes
+import ctypes.util
+import re
 import shutil
+import subprocess
 import time
+import tomllib
 import wave
 
 import pytest
 
-from game.speech import (RESTART_BACKOFF_S, Speech, SpeechError, default_engine_factory, find_voice,
-                         synthesize_to_file, wav_duration_s)
+from game.speech import (DEFAULT_PRONUNCIATIONS, RESTART_BACKOFF_S, PronunciationError, Pronunciations, Speech,
+                         SpeechError, default_engine_factory, find_voice, synthesize_to_file, wav_duration_s)
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None and shutil.which("espeak") is None,
                                   reason="espeak-ng is not installed (apt-get install espeak-ng)")
@@ -296,3 +302,125 @@ def test_muted_speech_keeps_captions():
     speech.say("Hooray!", "en")
     assert speech.caption == "Hooray!" and not speech.available and speech.take_ready() is None
     speech.close()
+
+
+# -- pronunciations ---------------------------------------------------------------------------
+ESPEAK_NG = shutil.which("espeak-ng")
+
+
+def _espeak_reading(text: str, lang: str) -> str:
+    """espeak-ng's phoneme mnemonics for `text` (what it will say), from its own command line."""
+    result = subprocess.run([ESPEAK_NG, "-v", lang, "-q", "-x", text], capture_output=True, text=True,
+                            check=True)
+    return result.stdout.strip()
+
+
+@contextlib.contextmanager
+def espeak_phoneme_trace(path):
+    """Have the espeak-ng library inside pyttsx3 write the phonemes (IPA) of everything it
+    synthesises to `path`: an ear-free record of what the game's voice really said."""
+    from pyttsx3.drivers import _espeak
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    libc.fopen.restype, libc.fopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+    libc.fclose.argtypes = [ctypes.c_void_p]
+    stream = libc.fopen(str(path).encode(), b"w")
+    assert stream, f"cannot open {path}"
+    _espeak.SetPhonemeTrace(0x01 | 0x02, stream)   # espeakPHONEMES_SHOW | espeakPHONEMES_IPA
+    try:
+        yield
+    finally:
+        _espeak.SetPhonemeTrace(0, None)
+        libc.fclose(stream)
+
+
+@pytest.mark.skipif(ESPEAK_NG is None, reason="espeak-ng is not installed (apt-get install espeak-ng)")
+def test_every_respelling_reads_with_a_schwa_as_the_file_says():
+    """Each entry of assets/speech/pronunciations.toml is needed (espeak-ng reads the word with an
+    open e) and works (the respelling reads exactly as the entry says, with a schwa)."""
+    with open(DEFAULT_PRONUNCIATIONS, "rb") as handle:
+        table = tomllib.load(handle)
+    assert table["id"], "no Indonesian entries"
+    wrong = []
+    for lang, words in table.items():
+        for word, entry in words.items():
+            plain, respelled = _espeak_reading(word, lang), _espeak_reading(entry["spell"], lang)
+            if respelled != entry["espeak"] or "@" not in respelled or "E" not in plain:
+                wrong.append(f"[{lang}] {word}: plain {plain!r}, {entry['spell']!r} reads {respelled!r}, "
+                             f"file says {entry['espeak']!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.skipif(ESPEAK_NG is None, reason="espeak-ng is not installed (apt-get install espeak-ng)")
+def test_respellings_cover_the_schwa_words_in_levels_and_ui_text():
+    """The words this game speaks that espeak-ng gets wrong are in the file (a level that adds
+    "tenang" or "teman" is covered); found from the real level and UI files."""
+    repo = DEFAULT_PRONUNCIATIONS.parents[2]
+    texts = [text for f in sorted((repo / "levels").glob("*.toml"))
+             for text in _indonesian_text(tomllib.loads(f.read_text(encoding="utf-8")))]
+    texts += _indonesian_text({"id": tomllib.loads((repo / "assets" / "ui" / "id.toml").read_text(encoding="utf-8"))})
+    spoken = " ".join(texts)
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", spoken)}
+    must_be_listed = {"senang", "sedih", "teman", "seperti", "sentuh", "bermain", "selesai", "tersenyum"}
+    assert must_be_listed <= words, must_be_listed - words      # the check below looks at real text
+    listed = Pronunciations.load().respellings["id"]
+    assert must_be_listed <= set(listed), must_be_listed - set(listed)
+
+
+def _indonesian_text(data, in_id: bool = False) -> list[str]:
+    if isinstance(data, dict):
+        return [t for key, value in data.items() for t in _indonesian_text(value, in_id or key == "id")]
+    if isinstance(data, list):
+        return [t for value in data for t in _indonesian_text(value, in_id)]
+    return [data] if in_id and isinstance(data, str) else []
+
+
+@needs_espeak
+def test_speech_says_the_schwa_and_the_caption_keeps_the_real_word(tmp_path):
+    heard = {}
+    for name, table in (("plain", Pronunciations()), ("game", None)):
+        trace = tmp_path / f"{name}.txt"
+        speech = Speech(cache_dir=tmp_path / name, pronunciations=table).start()
+        try:
+            with espeak_phoneme_trace(trace):
+                ready = _say_and_wait(speech, "Ini wajah senang. Kamu selesai!", "id")
+                assert ready is not None, speech.problems
+            assert ready.text == "Ini wajah senang. Kamu selesai!"          # what the UI shows
+            assert speech.caption == "Ini wajah senang. Kamu selesai!"
+            heard[name] = (trace.read_text(encoding="utf-8"), wav_duration_s(ready.wav_path))
+        finally:
+            speech.close()
+    plain, game = heard["plain"][0], heard["game"][0]
+    assert "sˈɛnaŋ" in plain and "səlˈɛsaɪ" in plain          # espeak-ng's own reading: open e
+    assert "sənˈaaŋ" in game and "sələsˈai" in game           # the game's voice: schwas
+    assert "ɛ" not in game
+    assert heard["game"][1] != heard["plain"][1]              # and the audio itself is different
+
+
+def test_respell_matches_whole_words_in_any_case_for_its_language_only():
+    table = Pronunciations({"id": {"senang": "senaang", "sedih": "sediih"}})
+    assert table.respell("Senang! senang, SENANG.", "id") == "Senaang! senaang, SENAANG."
+    assert table.respell("senangmu dan kesenangan", "id") == "senangmu dan kesenangan"
+    assert table.respell("Ini wajah sedih-sedih", "id") == "Ini wajah sediih-sediih"
+    assert table.respell("senang", "en") == "senang"
+
+
+def test_a_broken_pronunciation_file_is_reported_and_speech_goes_on(tmp_path):
+    bad = tmp_path / "pronunciations.toml"
+    bad.write_text('[id]\nsenang = { spel = "senaang" }\n', encoding="utf-8")
+    with pytest.raises(PronunciationError, match=r"\[id\] senang needs a spelling"):
+        Pronunciations.load(bad)
+    bad_toml = tmp_path / "broken.toml"
+    bad_toml.write_text("[id\n", encoding="utf-8")
+    with pytest.raises(PronunciationError, match="broken.toml: cannot be read"):
+        Pronunciations.load(bad_toml)
+
+    calls: list[str] = []
+    speech = Speech(engine_factory=lambda: ScriptedEngine([True], calls), cache_dir=tmp_path / "c",
+                    pronunciations=bad).start()
+    try:
+        assert "senang needs a spelling" in speech.problems[0]
+        assert _say_and_wait(speech, "Hooray!", "en").text == "Hooray!"
+        assert speech.available
+    finally:
+        speech.close()
