@@ -22,6 +22,7 @@ import collections
 import hashlib
 import io
 import re
+import shutil
 import threading
 import time
 import tomllib
@@ -163,8 +164,24 @@ def _synthesize(engine: Any, text: str, lang: str, path: Path, rate: int) -> Pat
         # file is written (its queued endLoop runs first), so wait for the finished file.
         finished = _wait_for_file(engine, path, SYNTH_TIMEOUT_S)
     if not finished:
-        raise SpeechError(f"speech engine wrote no audio for {lang!r} text {text[:40]!r} to {path}")
+        raise SpeechError(f"speech engine wrote no audio for {lang!r} text {text[:40]!r} to {path}"
+                          f"{_disk_space_note(path.parent)}")
     return path
+
+
+#: Below this much free space, a missing WAV file is blamed on the disk in the error message.
+LOW_DISK_BYTES = 1024 * 1024
+
+
+def _disk_space_note(folder: Path) -> str:
+    """", the disk holding it is full" when that is the likely reason no file appeared."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    if free >= LOW_DISK_BYTES:
+        return ""
+    return f"; the disk holding it is full ({free // 1024} KB free)"
 
 
 def _wait_for_file(engine: Any, path: Path, timeout_s: float) -> bool:

@@ -15,8 +15,10 @@ import wave
 
 import pytest
 
-from game.speech import (DEFAULT_PRONUNCIATIONS, RESTART_BACKOFF_S, PronunciationError, Pronunciations, Speech,
-                         SpeechError, default_engine_factory, find_voice, synthesize_to_file, wav_duration_s)
+from game.speech import (DEFAULT_PRONUNCIATIONS, RESTART_BACKOFF_S, SYNTH_TIMEOUT_S, PronunciationError,
+                         Pronunciations, Speech, SpeechError, default_engine_factory, find_voice,
+                         synthesize_to_file, wav_duration_s)
+from tests.support.disk import mount_tmpfs
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None and shutil.which("espeak") is None,
                                   reason="espeak-ng is not installed (apt-get install espeak-ng)")
@@ -159,9 +161,9 @@ class ScriptedEngine:
             wav.writeframes(array.array("h", [3000, -3000] * 800).tobytes())
 
 
-def _say_and_wait(speech: Speech, text: str, lang: str = "en"):
+def _say_and_wait(speech: Speech, text: str, lang: str = "en", timeout: float = 10):
     speech.say(text, lang)
-    assert speech.wait_idle(10)
+    assert speech.wait_idle(timeout)
     return speech.take_ready()
 
 
@@ -302,6 +304,33 @@ def test_muted_speech_keeps_captions():
     speech.say("Hooray!", "en")
     assert speech.caption == "Hooray!" and not speech.available and speech.take_ready() is None
     speech.close()
+
+
+@needs_espeak
+# pyttsx3's espeak callback raises "No space left on device" inside ctypes, which only prints it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_full_cache_disk_skips_a_line_says_why_and_speech_comes_back_with_space(tmp_path):
+    """A real fault: the disk under the speech cache fills up (a tiny tmpfs, as root)."""
+    disk = mount_tmpfs(tmp_path / "small", "1m")
+    if not disk.mounted:
+        pytest.skip(disk.reason)
+    (disk.path / "speech").mkdir()
+    speech = Speech(cache_dir=disk.path / "speech", restart_backoff_s=(0.1,)).start()
+    try:
+        assert speech.wait_idle(10)
+        filler = disk.fill()
+        assert _say_and_wait(speech, "Show me a happy face!", timeout=SYNTH_TIMEOUT_S + 10) is None
+        assert speech.caption == "Show me a happy face!"
+        assert speech.available and speech.error is None
+        assert "the disk holding it is full" in speech.problems[-1], speech.problems
+
+        filler.unlink()                                        # the teacher makes space
+        ready = _say_and_wait(speech, "Show me a sad face!", timeout=SYNTH_TIMEOUT_S + 10)
+        assert ready is not None, speech.problems
+        assert _peak_amplitude(ready.wav_path) > 2000
+    finally:
+        speech.close()
+        disk.unmount()
 
 
 # -- pronunciations ---------------------------------------------------------------------------
