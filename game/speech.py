@@ -10,9 +10,12 @@ interrupted and is often not installed on a kiosk.)
 A newer `say` always wins: a request that is still waiting, or whose audio arrives after a
 newer request, is dropped. One line that cannot be spoken is skipped (its caption still shows,
 `problems` says why) and the engine is made afresh after a short pause, so speech comes back for
-the next line. Only when the engine fails `MAX_FAILURES_IN_A_ROW` times in a row (or pyttsx3 or
-espeak-ng is missing) does `available` turn False, `error` say why, and the game go on with
-captions only.
+the next line. Only when making the engine or speaking fails `MAX_FAILURES_IN_A_ROW` times in a
+row (as it does within seconds when pyttsx3 or espeak-ng is missing) does `available` turn False,
+`error` say why, and the game go on with captions only.
+
+Words espeak-ng's rules get wrong (the Indonesian schwa in senang, sedih, teman ...) are respelled
+from assets/speech/pronunciations.toml in the text handed to espeak-ng; captions keep the word.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from pathlib import Path
 from tempfile import mkdtemp
 from typing import Any, Callable, Mapping
 
-#: How long one sentence may take to synthesise before speech is given up as broken.
+#: How long one sentence may take to synthesise before it is skipped as a failure.
 SYNTH_TIMEOUT_S = 10.0
 
 #: Words per minute. espeak-ng's default (175) is too fast for four-year-olds.
