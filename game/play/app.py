@@ -138,6 +138,7 @@ class Game:
         self.running = True
         self.now = 0.0
         self.obs: Observation | None = None
+        self.model_problem: str | None = None  # the expression model is not working (rules.model_problem)
         self.child = None
         self.quick_level = None               # --level without --child: play it once a child is chosen
         self.paused_at: float | None = None   # when the teacher area interrupted the game
@@ -193,6 +194,7 @@ class Game:
         dt = 0.0 if self._last_now is None else max(0.0, min(0.25, now - self._last_now))
         self._last_now = self.now = now
         self.obs = self.mailbox.get()
+        self.model_problem = rules.model_problem(self.obs, self.model_problem)
         self._switch(now)
         if self._last_activity_unset:
             self.last_activity, self._last_activity_unset = now, False
@@ -358,7 +360,7 @@ class Game:
         else:
             icon = self.res.shape(("person-light",), icon_size, lambda s: draw_person(s, lerp_colour(white, self.theme["notice"], 0.1)))
         blit_centered(canvas, icon, (rect.centerx, rect.centery - 60))
-        for i, line in enumerate(self.res.wrapped(text, "medium", rect.width - 40, white, bold=True)[:2]):
+        for i, line in enumerate(self.res.wrapped(text, "medium", rect.width - 40, white, bold=True, max_lines=2)):
             blit_centered(canvas, line, (rect.centerx, rect.centery + 70 + i * 48))
 
     def draw_avatar(self, canvas: pygame.Surface, child, center: tuple[float, float], radius: int) -> None:
@@ -407,7 +409,7 @@ class Game:
         return getattr(event, "pos", None)
 
     def face_state(self) -> FaceState:
-        return rules.face_state(self.obs, self.now)
+        return rules.face_state(self.obs, self.now, self.model_problem)
 
     def _screenshot(self) -> None:
         if self.screenshot_dir is None:

@@ -60,8 +60,8 @@ class CalmFaceRecorder:
     _last_now: float | None = None
     _last_frame: tuple[float, int] | None = None
 
-    def step(self, now: float, obs: Observation | None) -> FaceState:
-        state = face_state(obs, now)
+    def step(self, now: float, obs: Observation | None, model_problem: str | None = None) -> FaceState:
+        state = face_state(obs, now, model_problem)
         dt = 0.0 if self._last_now is None else max(0.0, now - self._last_now)
         self._last_now = now
         if state is FaceState.OK:

@@ -31,14 +31,35 @@ class FaceState(str, Enum):
     LOOKING_AWAY = "looking away"
     CAMERA_STARTING = "camera starting"   # starting, reconnecting, or frames have stalled
     NO_CAMERA = "no camera"               # never opened, or a video/folder has ended
+    NO_EXPRESSIONS = "no expressions"     # the expression model is not working: only a teacher can help
 
     @property
     def camera_working(self) -> bool:
-        return self not in (FaceState.CAMERA_STARTING, FaceState.NO_CAMERA)
+        """The child can play: a round's clock runs and its frames count. Not while the camera
+        or the expression model is out, which the child cannot do anything about."""
+        return self not in (FaceState.CAMERA_STARTING, FaceState.NO_CAMERA, FaceState.NO_EXPRESSIONS)
 
 
-def face_state(obs: Observation | None, now: float | None = None) -> FaceState:
-    """What the camera sees, in the order that matters to a child."""
+def model_problem(obs: Observation | None, previous: str | None) -> str | None:
+    """What is wrong with the expression model, judged from the newest observation and what
+    was known before (None: it works, or nothing says otherwise).
+
+    A face seen with no expression read, while the worker reports an error, means the model
+    did not load (the worker then runs face detection only). A frame that failed on its own
+    shows no face, so it changes nothing; an expression read means the model works.
+    """
+    if obs is None:
+        return previous
+    if obs.probs:
+        return None
+    if obs.error and obs.face_box is not None and obs.n_faces > 0:
+        return obs.error
+    return previous
+
+
+def face_state(obs: Observation | None, now: float | None = None, model_problem: str | None = None) -> FaceState:
+    """What the camera sees, in the order that matters to a child. `model_problem` (see
+    `model_problem`) makes a working camera's picture NO_EXPRESSIONS: nothing can be judged."""
     if obs is None or obs.camera_status is CameraStatus.STARTING:
         return FaceState.CAMERA_STARTING
     if obs.camera_status is CameraStatus.LOST:
@@ -47,6 +68,8 @@ def face_state(obs: Observation | None, now: float | None = None) -> FaceState:
         return FaceState.NO_CAMERA
     if now is not None and now - obs.captured_at > STALE_AFTER_S:
         return FaceState.CAMERA_STARTING
+    if model_problem:
+        return FaceState.NO_EXPRESSIONS
     if obs.n_faces <= 0 or obs.face_box is None:
         return FaceState.NO_FACE
     if obs.n_faces > 1:
@@ -211,8 +234,8 @@ class RoundJudge:
         self._hold = HoldTimer(self.spec.threshold, self.spec.hold_s, grace_s=HOLD_GRACE_S)
         self._last_now = self.started_at
 
-    def step(self, now: float, obs: Observation | None) -> RoundStatus:
-        state = face_state(obs, now)
+    def step(self, now: float, obs: Observation | None, model_problem: str | None = None) -> RoundStatus:
+        state = face_state(obs, now, model_problem)
         p_target = float(obs.smoothed.get(self.spec.emotion, 0.0)) if obs and state is FaceState.OK else 0.0
         if self.outcome is not Outcome.RUNNING:
             return self._status(now, state, p_target)

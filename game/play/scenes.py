@@ -49,6 +49,7 @@ FACE_PHRASES = {
     FaceState.LOOKING_AWAY: ("face.looking_away", "face.looking_away_spoken"),
     FaceState.CAMERA_STARTING: ("face.camera_starting", None),
     FaceState.NO_CAMERA: ("face.no_camera", None),
+    FaceState.NO_EXPRESSIONS: ("face.no_expressions", "face.no_expressions_spoken"),
 }
 
 
@@ -237,7 +238,7 @@ class CalibrationScene(Scene):
                 self.game.go(self.then)
             return
         before = self.recorder.face_time_s
-        self.recorder.step(now, obs)
+        self.recorder.step(now, obs, self.game.model_problem)
         if self.recorder.face_time_s > before:
             self.last_progress_at = now
         if self.recorder.done:
@@ -471,7 +472,7 @@ class RoundScene(Scene):
             if now - self.encourage_at >= wait:
                 self._next()
             return
-        self.status = self.judge.step(now, obs)
+        self.status = self.judge.step(now, obs, self.game.model_problem)
         self._face_notices(now, self.status.face)
         if self.status.outcome is Outcome.MATCHED:
             self._record("matched")
@@ -523,8 +524,8 @@ class RoundScene(Scene):
 
     def _record(self, outcome: str) -> None:
         judge = self.judge
-        if judge is None:
-            return
+        if judge is None or self.game.model_problem:
+            return    # nothing could be judged: a try the child never had is not recorded
         stats = judge.stats
         self.game.record_attempt(
             level_id=self.level.id, round_index=self.round_index, emotion=self.round.emotion,
@@ -616,8 +617,9 @@ class RoundScene(Scene):
             blit_centered(canvas, label, pill.center)
         if self.phase == "play" and self.noticed is not None and self.noticed is self.face:
             self.game.draw_face_notice(canvas, self.face, self.view.rect)
-        elif self.face in (FaceState.CAMERA_STARTING, FaceState.NO_CAMERA) and (obs is None or self.phase == "play"):
-            if self.face is FaceState.NO_CAMERA or now - self.face_since > FACE_NOTICE_AFTER_S:
+        elif (self.face in (FaceState.CAMERA_STARTING, FaceState.NO_CAMERA, FaceState.NO_EXPRESSIONS)
+              and (obs is None or self.phase == "play")):
+            if self.face is not FaceState.CAMERA_STARTING or now - self.face_since > FACE_NOTICE_AFTER_S:
                 self.game.draw_face_notice(canvas, self.face, self.view.rect)
 
     def _picture(self, size: tuple[int, int]) -> pygame.Surface:

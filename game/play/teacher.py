@@ -339,8 +339,10 @@ class TeacherScene:
             notes.append((self.t("teacher.store_error", error=self.game.writer.error), theme["accent_dark"]))
         if self.game.speech.error and self.game.speech.error != "muted":
             notes.append((self.t("teacher.speech_off", error=self.game.speech.error), theme["ink_soft"]))
+        if self.game.model_problem:
+            notes.append((self.t("teacher.model_problem", error=self.game.model_problem), theme["accent_dark"]))
         camera_error = getattr(self.game.camera, "error", None)
-        if camera_error:
+        if camera_error and camera_error != self.game.model_problem:
             notes.append((f"{self.t('teacher.camera')}: {camera_error}", theme["accent_dark"]))
         for note in self.game.notes[-2:]:
             notes.append((note, theme["ink_soft"]))

@@ -6,7 +6,8 @@ from FER-2013 faces, MediaPipe detection), with the game running on the real clo
   attempt is recorded.
 - A corrupt model at start: the game runs what it can (the camera picture and face
   detection, so the child is framed), every observation and the teacher area name the file
-  and say what is wrong with it, and the rounds still end and are recorded.
+  and say what is wrong with it. The child is kindly asked to fetch a teacher; the round
+  waits instead of timing out, and nothing is recorded for it.
 """
 
 from __future__ import annotations
@@ -168,18 +169,26 @@ def test_corrupt_model_at_start_runs_what_it_can_and_names_the_file(tmp_path, fr
         # the camera picture and face detection still work: the child is framed, not told "no camera"
         assert kiosk.run(30, until=lambda g: g.obs is not None and g.obs.face_box is not None), \
             camera.error
-        assert game.face_state() is FaceState.OK and game.obs.preview is not None
+        assert game.obs.n_faces == 1 and game.obs.preview is not None
+        assert game.face_state() is FaceState.NO_EXPRESSIONS    # framed, but nothing can be judged
         assert game.obs.probs == {}                          # no expression without a model
         for error in (camera.error, game.obs.error):
             assert error is not None and str(named) in error and says in error, error
-        # the round runs its time and ends; the attempt is recorded
-        assert kiosk.run(20, until=lambda g: g.scene.screenshot_key == "round-encourage")
+        # the child is asked to fetch a teacher; the round waits past its time limit (6 s)
+        assert kiosk.run(10, until=lambda g: g.scene.screenshot_key == "round-no-expressions"), \
+            game.scene.screenshot_key
+        assert game.model_problem is not None and str(named) in game.model_problem
+        assert game.speech.caption == game.phrases.get("face.no_expressions_spoken", "en")
+        assert game.phrases.get("face.no_expressions", "en") in drawn_text(kiosk)
+        pygame.image.save(game.canvas, str(tmp_path / "ask-your-teacher.png"))
+        assert not kiosk.run(8, until=lambda g: g.scene.screenshot_key == "round-encourage")
+        assert game.scene.screenshot_key == "round-no-expressions" and game.scene.status.elapsed_s == 0.0
         game.open_teacher()
         kiosk.run(0.3)
         shown = drawn_text(kiosk)
         pygame.image.save(game.canvas, str(tmp_path / "teacher.png"))
-        assert "Camera:" in shown and says in shown and named.name in shown, shown
+        assert "expression model is not working" in shown and says in shown and named.name in shown, shown
     finally:
         kiosk.close()             # stops the camera too
     assert not camera.worker or not camera.worker.running
-    assert kiosk.stored() == [("camera-test", 0, "timeout")]
+    assert kiosk.store.attempts == 0 and kiosk.stored() == []      # no try the child never had

@@ -145,3 +145,45 @@ def test_ramp_up_matches_once_over_threshold_for_hold():
     judge = judge_observations(SPEC, observations)
     assert judge.outcome is Outcome.MATCHED
     assert 1.0 + 1.2 - 0.1 < judge.time_to_match_s < 1.0 + 1.2 + 0.15   # crossed 0.6 at 1.2 s
+
+
+def broken_model_obs(t: float, *, face: bool = True):
+    """What the vision worker publishes when the model did not load: the face is found (the
+    detector works) but no expression is read, and the load error rides on every frame."""
+    from dataclasses import replace
+
+    seen = obs(t, n_faces=1 if face else 0)
+    return replace(seen, probs={}, smoothed={}, error="models/x.tflite: not a usable TFLite model")
+
+
+def test_a_face_without_an_expression_and_an_error_means_the_model_is_out_until_one_is_read():
+    from dataclasses import replace
+
+    from game.play.rules import model_problem
+
+    assert model_problem(obs(0.0, "happy", 0.9), None) is None
+    problem = model_problem(broken_model_obs(0.1), None)
+    assert problem and "not a usable TFLite model" in problem
+    # nobody in view, or one frame that failed on its own, does not say the model is back
+    assert model_problem(broken_model_obs(0.2, face=False), problem) == problem
+    failed_frame = replace(obs(0.3, n_faces=0), error="frame 9: ValueError: empty frame")
+    assert model_problem(failed_frame, problem) == problem
+    assert model_problem(failed_frame, None) is None       # nor does it say the model is out
+    assert model_problem(None, problem) == problem
+    assert model_problem(obs(0.4, "sad", 0.5), problem) is None      # an expression read: it works
+    assert face_state(broken_model_obs(0.5), 0.5, problem) is FaceState.NO_EXPRESSIONS
+    assert face_state(obs(0.5, status=CameraStatus.LOST), 0.5, problem) is FaceState.CAMERA_STARTING
+
+
+def test_a_round_never_times_out_while_the_model_is_out():
+    from game.play.rules import model_problem
+
+    judge = RoundJudge(SPEC, 0.0)
+    problem = None
+    for i in range(int(3 * SPEC.time_limit_s * 15)):
+        seen = broken_model_obs(i / 15, face=i % 10 != 5)   # now and then nobody in view
+        problem = model_problem(seen, problem)
+        status = judge.step(i / 15, seen, problem)
+    assert status.face is FaceState.NO_EXPRESSIONS
+    assert judge.outcome is Outcome.RUNNING and status.elapsed_s == 0.0   # the clock never ran
+    assert judge.stats.frames == 0
