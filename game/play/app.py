@@ -44,6 +44,10 @@ CORNER_SIZE = 64
 #: Nobody touched the kiosk or showed a face for this long: the child has gone; back to the
 #: welcome screen so the next child does not play as them.
 IDLE_RETURN_S = 60.0
+#: A calibration the database did not take is tried again after this long, doubling up to
+#: the maximum (it is kept in memory meanwhile and used for the child).
+CALIBRATION_RETRY_S = 3.0
+CALIBRATION_RETRY_MAX_S = 30.0
 
 
 @dataclass
@@ -69,22 +73,34 @@ class Camera(Protocol):
     def stop(self) -> None: ...
 
 
-class StoreWriter:
-    """Runs store writes on one background thread, in order, so the UI never waits on a database.
+class StoreThread:
+    """One background thread that makes progress-store calls in order, so a frame never waits
+    on a database (a locked SQLite file, a school server that does not answer).
 
-    The store itself never loses a write (it buffers and journals); this only moves the wait
-    off the frame.
+    `submit(method, *args)` is a write whose answer the game does not need (a failure is kept
+    in `error` for the teacher). `call(work, then)` runs `work(store)` here and hands
+    `then(result, error)` to the `done` queue, which the game empties on the UI thread
+    (`Game.step`), so scenes only ever change on the UI thread.
     """
 
-    def __init__(self, store: Any):
+    def __init__(self, store: Any, name: str, done: queue.Queue):
         self.store = store
+        self.name = name
+        self._done = done
         self._queue: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
+        self._calls_running = 0
+        self._calls_changed = threading.Condition()
         self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def submit(self, method: str, *args: Any) -> None:
-        self._queue.put((method, args))
+        self._queue.put(("write", method, args))
+
+    def call(self, work: Callable[[Any], Any], then: Callable[[Any, BaseException | None], None]) -> None:
+        with self._calls_changed:
+            self._calls_running += 1
+        self._queue.put(("call", work, then))
 
     def _run(self) -> None:
         while True:
@@ -92,13 +108,42 @@ class StoreWriter:
             try:
                 if item is None:
                     return
-                method, args = item
-                getattr(self.store, method)(*args)
-            except Exception as exc:  # noqa: BLE001 - a failed write is reported to the teacher, never fatal
-                self.error = f"{type(exc).__name__}: {exc}"
-                log.warning("store write %s failed: %s", item[0] if item else "?", exc)
+                kind, what, extra = item
+                if kind == "write":
+                    self._write(what, extra)
+                else:
+                    self._call(what, extra)
             finally:
                 self._queue.task_done()
+
+    def _write(self, method: str, args: tuple) -> None:
+        try:
+            getattr(self.store, method)(*args)
+        except Exception as exc:  # noqa: BLE001 - a failed write is reported to the teacher, never fatal
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.warning("store %s failed: %s", method, exc)
+
+    def _call(self, work: Callable[[Any], Any], then: Callable) -> None:
+        result, error = None, None
+        try:
+            result = work(self.store)
+        except Exception as exc:  # noqa: BLE001 - the answer, good or bad, goes back to the UI
+            error = exc
+            log.warning("store call on %s failed: %s", self.name, exc)
+        self._done.put((then, result, error))
+        with self._calls_changed:
+            self._calls_running -= 1
+            self._calls_changed.notify_all()
+
+    def calls_running(self) -> int:
+        with self._calls_changed:
+            return self._calls_running
+
+    def wait_for_calls(self, timeout_s: float = 10.0) -> bool:
+        """Until every `call` so far has its answer queued for the UI (fake-clock tests use
+        this so a database answer takes no game time). True when none is left running."""
+        with self._calls_changed:
+            return self._calls_changed.wait_for(lambda: self._calls_running == 0, timeout_s)
 
     def drain(self, timeout_s: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout_s
@@ -122,7 +167,17 @@ class Game:
         self.canvas_size = canvas.get_size()
         self.settings = settings
         self.store = store
-        self.writer = StoreWriter(store)
+        # Writes in order on one thread, reads on another (a slow read never holds a write
+        # back); their answers come back through `_store_answers`, emptied in `step`.
+        self._store_answers: queue.Queue = queue.Queue()
+        self.writer = StoreThread(store, "store-writer", self._store_answers)
+        self.reader = StoreThread(store, "store-reader", self._store_answers)
+        self.unsaved_calibrations: dict[int, dict[str, float]] = {}   # child id -> baseline not yet stored
+        self.calibration_note: str | None = None   # why the last try to store one failed
+        self._calibration_saving = False
+        self._calibration_retry_at = 0.0
+        self._calibration_retry_s = CALIBRATION_RETRY_S
+        self._choosing: object | None = None     # the child choice whose session is starting
         self.levels = list(levels)
         self.level_problems = list(level_problems or [])
         self.phrases = phrases
@@ -196,6 +251,10 @@ class Game:
         self.obs = self.mailbox.get()
         self.model_problem = rules.model_problem(self.obs, self.model_problem)
         self._switch(now)
+        self._take_store_answers()
+        self._switch(now)
+        if self.unsaved_calibrations and now >= self._calibration_retry_at:
+            self._save_calibrations()
         if self._last_activity_unset:
             self.last_activity, self._last_activity_unset = now, False
         for event in events:
@@ -472,45 +531,138 @@ class Game:
         self._voice_channel.play(voice)
 
     # ------------------------------------------------------------------- children, store
-    def list_children(self) -> list:
-        try:
-            return list(self.store.list_children())
-        except Exception as exc:  # noqa: BLE001 - a database problem must not stop the game
-            self.notes.append(f"could not list children: {exc}")
-            return []
+    def _take_store_answers(self) -> None:
+        """Hand finished store calls their answers, on the UI thread."""
+        while True:
+            try:
+                then, result, error = self._store_answers.get_nowait()
+            except queue.Empty:
+                return
+            then(result, error)
+
+    def store_answers_waiting(self) -> bool:
+        """Store calls have answered and the next `step` hands the answers over."""
+        return not self._store_answers.empty()
+
+    def wait_for_store(self, timeout_s: float = 10.0) -> bool:
+        """Until every store call so far has its answer waiting for the next `step`."""
+        return self.writer.wait_for_calls(timeout_s) and self.reader.wait_for_calls(timeout_s)
+
+    def load_children(self, then: Callable[[list], None]) -> None:
+        """The children, read off the UI thread; `then(children)` runs on it ([] when the
+        database cannot say, with a note for the teacher)."""
+        def answered(children, error) -> None:
+            if error is not None:
+                self.notes.append(f"could not list children: {error}")
+            then(list(children or []))
+
+        self.reader.call(lambda store: list(store.list_children()), answered)
 
     def choose_child(self, child, then=None) -> None:
-        """Start a session for `child`; calibrate first if this child never has."""
-        from game.play.scenes import CalibrationScene, LevelMapScene
+        """Start a session for `child` (calibrate first if this child never has).
+
+        The session starts and the child's calibration and stars are read off the UI thread;
+        a "just a moment" scene shows meanwhile, and the game goes on when both are back.
+        """
+        from game.play.scenes import CalibrationScene, LevelMapScene, LoadingScene
 
         self.end_session()
         self.child = child
-        self.session_id = self.store.start_session(child.id, self.settings.kiosk_name, self.settings.lang)
-        try:
-            self.calibration = self.store.get_calibration(child.id)
-        except Exception as exc:  # noqa: BLE001
-            self.notes.append(f"could not read calibration: {exc}")
-            self.calibration = None
-        try:
-            self._stars = dict(self.store.level_stars(child.id))
-        except Exception as exc:  # noqa: BLE001
-            self.notes.append(f"could not read stars: {exc}")
-            self._stars = {}
+        self.calibration = None
+        self._stars = {}
         then = then if then is not None else LevelMapScene(self)
-        if self.calibration is None and self.settings.calibrate:
-            self.go(CalibrationScene(self, then))
-        else:
-            self.go(then)
+        choice = self._choosing = object()
+        answers: dict[str, Any] = {}
+        kept = self.unsaved_calibrations.get(child.id)
+        settings = self.settings
+
+        def read(store) -> tuple[dict | None, dict[str, int], list[str]]:
+            notes = []
+            calibration = kept
+            if calibration is None:
+                try:
+                    calibration = store.get_calibration(child.id)
+                except Exception as exc:  # noqa: BLE001 - a database problem must not stop the game
+                    notes.append(f"could not read calibration: {exc}")
+            try:
+                stars = dict(store.level_stars(child.id))
+            except Exception as exc:  # noqa: BLE001
+                notes.append(f"could not read stars: {exc}")
+                stars = {}
+            return calibration, stars, notes
+
+        def answered(name: str, result, error) -> None:
+            if choice is not self._choosing:
+                if name == "session" and result is not None:   # another child was chosen meanwhile
+                    self.writer.submit("end_session", result)
+                return
+            answers[name] = (result, error)
+            if len(answers) < 2:
+                return
+            self._choosing = None
+            session_id, session_error = answers["session"]
+            if session_error is not None:
+                self.notes.append(f"could not start a session: {session_error}")
+            self.session_id = session_id
+            progress, read_error = answers["read"]
+            calibration, stars, notes = progress if progress is not None else (
+                None, {}, [f"could not read progress: {read_error}"])
+            self.notes.extend(notes)
+            self.calibration, self._stars = calibration, stars
+            ready = CalibrationScene(self, then) if calibration is None and settings.calibrate else then
+            if getattr(self.scene, "name", "") in ("teacher", "gate"):
+                self.scene.previous = ready      # the teacher area was opened meanwhile: go there after
+            else:
+                self.go(ready)
+
+        self.go(LoadingScene(self))
+        self.writer.call(lambda store: store.start_session(child.id, settings.kiosk_name, settings.lang),
+                         lambda result, error: answered("session", result, error))
+        self.reader.call(read, lambda result, error: answered("read", result, error))
 
     def end_session(self) -> None:
+        self._choosing = None
         if self.session_id is not None:
             self.writer.submit("end_session", self.session_id)
             self.session_id = None
 
     def save_calibration(self, baseline: dict[str, float]) -> None:
+        """Use the baseline now; store it off the UI thread, and keep trying while the
+        database will not take it (it is kept in memory, and used if the child comes back)."""
         self.calibration = dict(baseline)
         if self.child is not None:
-            self.writer.submit("set_calibration", self.child.id, dict(baseline))
+            self.unsaved_calibrations[self.child.id] = dict(baseline)
+            self._calibration_retry_s = CALIBRATION_RETRY_S
+            self._save_calibrations()
+
+    def _save_calibrations(self) -> None:
+        if self._calibration_saving or not self.unsaved_calibrations:
+            return
+        batch = {child_id: dict(baseline) for child_id, baseline in self.unsaved_calibrations.items()}
+        self._calibration_saving = True
+
+        def store_them(store) -> tuple[list[int], str | None]:
+            saved, problem = [], None
+            for child_id, baseline in batch.items():
+                try:
+                    store.set_calibration(child_id, baseline)
+                    saved.append(child_id)
+                except Exception as exc:  # noqa: BLE001 - kept and tried again later
+                    problem = str(exc)
+            return saved, problem
+
+        def answered(result, error) -> None:
+            self._calibration_saving = False
+            saved, problem = result if result is not None else ([], str(error))
+            for child_id in saved:
+                if self.unsaved_calibrations.get(child_id) == batch[child_id]:   # not replaced meanwhile
+                    del self.unsaved_calibrations[child_id]
+            self.calibration_note = problem
+            if self.unsaved_calibrations:
+                self._calibration_retry_at = self.now + self._calibration_retry_s
+                self._calibration_retry_s = min(self._calibration_retry_s * 2, CALIBRATION_RETRY_MAX_S)
+
+        self.writer.call(store_them, answered)
 
     def child_stars(self) -> dict[str, int]:
         return dict(self._stars)
@@ -550,7 +702,13 @@ class Game:
 
     def close(self) -> None:
         self.end_session()
+        if self.unsaved_calibrations and not self._calibration_saving:
+            self._save_calibrations()      # one last try: a calibration lives in memory only
         self.writer.close()
+        self.reader.close()
+        self._take_store_answers()
+        for child_id in self.unsaved_calibrations:
+            log.warning("calibration for child %s could not be stored: %s", child_id, self.calibration_note)
         if self.camera is not None:
             self.camera.stop()
         self.speech.close()

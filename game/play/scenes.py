@@ -139,16 +139,25 @@ class ChooseChildScene(Scene):
         super().__init__(game)
         self.page = 0
         self.children = []
+        self.loading = False      # the children are being read (off the UI thread)
         self.buttons = ButtonGroup()
 
     @property
     def screenshot_key(self) -> str:
+        if self.loading:
+            return "choose-loading"
         return "choose" if self.children else "choose-empty"
 
     def enter(self, now: float) -> None:
         super().enter(now)
-        self.children = self.game.list_children()
-        self.game.say(self.t("choose.spoken") if self.children else self.t("choose.empty"))
+        self.loading = True
+        self.game.load_children(self._loaded)
+
+    def _loaded(self, children: list) -> None:
+        self.loading = False
+        self.children = children
+        if self.game.scene is self:
+            self.game.say(self.t("choose.spoken") if self.children else self.t("choose.empty"))
         self._layout()
 
     def _layout(self) -> None:
@@ -185,6 +194,9 @@ class ChooseChildScene(Scene):
         res, theme = self.game.res, self.game.theme
         w, h = canvas.get_size()
         self.header(canvas, self.t("choose.title"))
+        if self.loading:
+            draw_waiting(canvas, res, theme, (w / 2, 340), now)
+            return
         if not self.children:
             person = res.shape(("person",), (220, 220), lambda s: draw_person(s, theme["ink_soft"]))
             blit_centered(canvas, person, (w / 2, 320))
@@ -204,6 +216,34 @@ class ChooseChildScene(Scene):
                 pygame.draw.circle(canvas, theme["star"], (center[0], center[1] + lift), 100 + 4 * math.sin(now * 5))
             self.game.draw_avatar(canvas, child, (center[0], center[1] + lift), 85)
             blit_centered(canvas, res.text(child.name, "small", theme["ink"], bold=True), (center[0], center[1] + 122))
+
+
+# ----------------------------------------------------------------------------------- loading
+def draw_waiting(canvas: pygame.Surface, res, theme, center: tuple[float, float], now: float) -> None:
+    """Three dots taking turns to bounce: the game is busy, not stuck."""
+    for i in range(3):
+        lift = max(0.0, math.sin(now * 6 - i * 0.9)) * 26
+        pygame.draw.circle(canvas, theme.confetti[i % len(theme.confetti)],
+                           (center[0] + (i - 1) * 70, center[1] - lift), 22)
+
+
+class LoadingScene(Scene):
+    """'Just a moment': a child was chosen and their session is starting (off the UI thread,
+    so a slow database shows this instead of a frozen screen). The game moves on by itself."""
+
+    name = "loading"
+    SLOW_AFTER_S = 2.0            # from then on, a line for grown-ups says progress is safe
+
+    def draw(self, canvas: pygame.Surface, now: float) -> None:
+        res, theme = self.game.res, self.game.theme
+        w, h = canvas.get_size()
+        self.header(canvas, self.t("loading.title"))
+        if self.game.child is not None:
+            self.game.draw_avatar(canvas, self.game.child, (w / 2, 300), 110)
+        draw_waiting(canvas, res, theme, (w / 2, 500), now)
+        if now - self.entered_at >= self.SLOW_AFTER_S:
+            for i, line in enumerate(res.wrapped(self.t("loading.slow"), "tiny", w - 200, theme["ink_soft"], max_lines=2)):
+                blit_centered(canvas, line, (w / 2, h - 90 + i * 30))
 
 
 # ------------------------------------------------------------------------------- calibration

@@ -22,6 +22,8 @@ ROWS = ("children", "add_child", "rename_child", "levels", "language", "volume",
         "back", "quit")
 ROW_H = 54
 SUMMARY_REFRESH_S = 2.0
+#: A read for the panel that takes longer than this: say the database is slow and progress is safe.
+STORE_SLOW_S = 1.0
 #: A problem note (a database message, a model file's path) gets this many lines at most.
 NOTE_LINES = 5
 
@@ -51,6 +53,10 @@ class TeacherScene:
         self.summary_at = -1e9
         self.pending = 0
         self.store_note: str | None = None
+        self.status_known = False             # the store has answered once since the area opened
+        self.reading_since: float | None = None   # a read for the panel is on its way (off the UI thread)
+        self.children_loading = False
+        self.saving = False                   # a child being added or renamed
         self.entered_at = 0.0
 
     @property
@@ -66,16 +72,22 @@ class TeacherScene:
     def enter(self, now: float) -> None:
         self.entered_at = now
         self.game.speech.silence()
-        self._reload_children()
-        if self.game.child is not None:
-            ids = [c.id for c in self.children]
-            if self.game.child.id in ids:
-                self.child_index = ids.index(self.game.child.id)
+        self._reload_children(select=self.game.child.id if self.game.child is not None else None)
 
-    def _reload_children(self) -> None:
-        self.children = self.game.list_children()
-        self.child_index = min(self.child_index, max(0, len(self.children) - 1))
-        self.summary_for = None
+    def _reload_children(self, select: int | None = None) -> None:
+        """Read the children off the UI thread; `select` a child by id once they are here."""
+        self.children_loading = True
+
+        def loaded(children: list) -> None:
+            self.children_loading = False
+            self.children = children
+            ids = [c.id for c in children]
+            if select in ids:
+                self.child_index = ids.index(select)
+            self.child_index = min(self.child_index, max(0, len(children) - 1))
+            self.summary_for = None
+
+        self.game.load_children(loaded)
 
     @property
     def selected_child(self):
@@ -194,44 +206,74 @@ class TeacherScene:
         what, text = self.typing, self.text.strip()
         self.typing = None
         pygame.key.stop_text_input()
-        try:
-            if what == "add":
-                names = self.game.avatar_names()
-                avatar = names[self.avatar_index % len(names)] if names else ""
-                child = self.game.store.add_child(text, avatar)
-                self._reload_children()
-                self.child_index = next((i for i, c in enumerate(self.children) if c.id == child.id), 0)
-            elif what == "rename" and self.selected_child is not None:
-                self.game.store.rename_child(self.selected_child.id, text)
-                self._reload_children()
-            elif what == "camera" and text:
+        if what == "camera":
+            if text:
                 self.game.change_camera(parse_camera(text))
-        except Exception as exc:  # noqa: BLE001 - the store explains the problem for the teacher
-            self.message = str(exc)
+            return
+        if what == "add":
+            names = self.game.avatar_names()
+            avatar = names[self.avatar_index % len(names)] if names else ""
+            work = lambda store: store.add_child(text, avatar).id  # noqa: E731
+        elif what == "rename" and self.selected_child is not None:
+            child_id = self.selected_child.id
+            work = lambda store: (store.rename_child(child_id, text), child_id)[1]  # noqa: E731
+        else:
+            return
+
+        def saved(child_id, error) -> None:
+            self.saving = False
+            if error is not None:
+                self.message = str(error)   # the store explains the problem for the teacher
+                return
+            self.message = ""
+            self._reload_children(select=child_id)
+
+        # a write, off the UI thread and in order with the game's other writes
+        self.saving = True
+        self.message = self.t("teacher.saving")
+        self.game.writer.call(work, saved)
 
     # ------------------------------------------------------------------------ update
     def update(self, now: float, dt: float) -> None:
         child = self.selected_child
+        if self.reading_since is not None:
+            return                          # one read at a time: a slow database is not asked twice
         if now - self.summary_at < SUMMARY_REFRESH_S and (child is None or child.id == self.summary_for):
             return
         self.summary_at = now
-        store = self.game.store
-        self.pending = store.pending_count()
-        self.store_note = store.last_error
-        if child is None:
-            self.summary, self.summary_for = None, None
-            return
-        try:
-            self.summary = store.child_summary(child.id)
-        except Exception as exc:  # noqa: BLE001
-            self.summary, self.store_note = None, str(exc)
-        self.summary_for = child.id
+        self.reading_since = now
+        child_id = child.id if child is not None else None
+
+        def read(store) -> tuple:
+            # the store's own lock can be held by a write waiting on the database: ask here
+            pending, note = store.pending_count(), store.last_error
+            summary, problem = None, None
+            if child_id is not None:
+                try:
+                    summary = store.child_summary(child_id)
+                except Exception as exc:  # noqa: BLE001 - the store explains the problem for the teacher
+                    problem = str(exc)
+            return pending, note, summary, problem
+
+        def answered(result, error) -> None:
+            self.reading_since = None
+            self.status_known = True
+            if result is None:
+                self.summary, self.store_note = None, str(error)
+            else:
+                self.pending, note, self.summary, problem = result
+                self.store_note = problem or note
+            self.summary_for = child_id
+
+        self.game.reader.call(read, answered)
 
     # -------------------------------------------------------------------------- draw
     def _value(self, name: str) -> str:
         settings = self.game.settings
         if name == "children":
-            return self.selected_child.name if self.selected_child else "-"
+            if self.selected_child is None:
+                return self.t("teacher.loading") if self.children_loading else "-"
+            return self.selected_child.name
         if name == "levels":
             return self.game.levels[self.level_index].title.get(settings.lang) if self.game.levels else "-"
         if name == "language":
@@ -304,7 +346,10 @@ class TeacherScene:
             self.game.draw_avatar(canvas, child, (rect.right - 60, rect.y + 52), 36)
             canvas.blit(res.text(self.t("teacher.summary", name=child.name), "small", theme["ink"], bold=True), (x, y))
             y += 60
-        summary = self.summary
+        summary = self.summary if child is not None and self.summary_for == child.id else None
+        if child is not None and summary is None and self.reading_since is not None:
+            canvas.blit(res.text(self.t("teacher.loading"), "tiny", theme["ink_soft"]), (x, y))
+            y += 36
         if summary:
             header = f"{self.t('teacher.attempts')} / {self.t('teacher.success')} / {self.t('teacher.median_time')}"
             canvas.blit(res.text(header, "tiny", theme["ink_soft"]), (x, y))
@@ -329,10 +374,18 @@ class TeacherScene:
                 y += 28
         y += 14
         notes = []
+        slow = self.reading_since is not None and self.game.now - self.reading_since >= STORE_SLOW_S
+        if slow:
+            notes.append((self.t("teacher.store_slow"), theme["accent_dark"]))
         if self.pending:
             notes.append((self.t("teacher.pending", n=self.pending), theme["accent_dark"]))
-        else:
+        elif self.status_known:
             notes.append((self.t("teacher.saved"), theme["good"]))
+        elif not slow:
+            notes.append((self.t("teacher.loading"), theme["ink_soft"]))
+        if self.game.unsaved_calibrations:
+            notes.append((self.t("teacher.calibration_pending", n=len(self.game.unsaved_calibrations)),
+                          theme["accent_dark"]))
         if self.store_note:
             notes.append((self.t("teacher.store_error", error=self.store_note), theme["accent_dark"]))
         if self.game.writer.error and self.game.writer.error != self.store_note:

@@ -78,11 +78,18 @@ def write_levels(folder: Path) -> Path:
 
 
 class Driver:
-    """Runs a Game with a fake clock. `source(now)` says what the camera shows at `now`."""
+    """Runs a Game with a fake clock. `source(now)` says what the camera shows at `now`.
 
-    def __init__(self, game: Game, start: float = 1000.0):
+    The game asks the progress store off the UI thread; with `wait_for_store` (the default)
+    each frame first waits for the answers to calls already made, so on the fake clock the
+    database answers at once and tests stay deterministic. Tests of a slow database step the
+    game on the real clock instead.
+    """
+
+    def __init__(self, game: Game, start: float = 1000.0, wait_for_store: bool = True):
         self.game = game
         self.now = start
+        self.wait_for_store = wait_for_store
         self.source: Callable[[float], Observation | None] = lambda now: obs(now)
 
     def run(self, seconds: float, events_at_start: list | None = None,
@@ -92,11 +99,22 @@ class Driver:
             seen = self.source(self.now)
             if seen is not None:
                 self.game.mailbox.put(seen)
+            self._settle()
             self.game.step(events, self.now)
             events = []
+            stepped_at = self.now
             self.now += 1.0 / FPS
             if until is not None and until(self.game):
-                return
+                break
+        if self._settle():
+            self.game.step([], stepped_at)     # hand over the answers at once (no game time passes)
+
+    def _settle(self) -> bool:
+        """Wait for the store calls made so far; True when answers wait for the game."""
+        if not self.wait_for_store:
+            return False
+        assert self.game.wait_for_store(30.0), "a progress store call did not answer in 30 s"
+        return self.game.store_answers_waiting()
 
     def press(self, key: int, mod: int = 0) -> None:
         self.run(1 / FPS, [pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0)])

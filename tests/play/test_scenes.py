@@ -277,14 +277,17 @@ def test_the_game_goes_on_and_the_teacher_sees_unsaved_tries_when_the_database_i
         assert d.scene == "celebrate"       # the child plays on
         assert game.writer.drain()
         assert away.pending_count() == 2    # the session and the attempt wait safely on the kiosk
-        assert "cannot be reached" in game.writer.error   # the calibration is kept for this session only
-        assert game.calibration is not None
+        assert game.writer.error is None    # nothing raised on the writer (nor into the game)
+        assert game.calibration is not None  # the calibration is used, kept and tried again
+        assert game.unsaved_calibrations == {7: game.calibration}
+        assert "cannot be reached" in game.calibration_note
         game.go(TeacherScene(game, game.scene))
         d.run(0.1)
         scene = game.scene
         assert scene.pending == away.pending_count()
         assert "cannot be reached" in scene.store_note
         assert game.phrases.get("teacher.pending", "en", n=scene.pending).startswith(f"{scene.pending} tries")
+        assert game.phrases.get("teacher.calibration_pending", "en", n=1).startswith("Calm-face settings not saved yet: 1")
     finally:
         game.close()
         away.close(flush_timeout_s=0.1)
