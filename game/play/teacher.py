@@ -392,6 +392,9 @@ class TeacherScene:
             notes.append((self.t("teacher.store_error", error=self.game.writer.error), theme["accent_dark"]))
         if self.game.speech.error and self.game.speech.error != "muted":
             notes.append((self.t("teacher.speech_off", error=self.game.speech.error), theme["ink_soft"]))
+        elif self.game.speech.problems:
+            # speech is still on, but a line was skipped (its caption was shown)
+            notes.append((self.t("teacher.speech_skipped", error=self.game.speech.problems[-1]), theme["ink_soft"]))
         if self.game.model_problem:
             notes.append((self.t("teacher.model_problem", error=self.game.model_problem), theme["accent_dark"]))
         camera_error = getattr(self.game.camera, "error", None)

@@ -86,3 +86,41 @@ def test_tts_engine_raising_leaves_captions_and_loses_nothing(tmp_path, make_fac
         kiosk.close()
     assert kiosk.store.attempts == 4
     assert kiosk.stored() == [("test-one", i % 2, "matched") for i in range(4)]
+
+
+class EngineFailingOnce:
+    """Real pyttsx3 engines; only the `fail_at`-th utterance over all of them fails."""
+
+    def __init__(self, fail_at: int):
+        self.fail_at, self.calls = fail_at, 0
+
+    def __call__(self):
+        return EngineThatFailsOnce(self)
+
+
+class EngineThatFailsOnce(EngineThatBreaks):
+    def runAndWait(self):
+        self._counter.calls += 1
+        if self._counter.calls == self._counter.fail_at:
+            raise RuntimeError("espeak-ng exited with status -11")
+        return self._engine.runAndWait()
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_one_failed_line_is_named_for_the_teacher_while_speech_goes_on(tmp_path):
+    speech = Speech(engine_factory=EngineFailingOnce(fail_at=2), cache_dir=tmp_path / "speech",
+                    restart_backoff_s=(0.05,)).start()
+    kiosk = Kiosk(tmp_path / "progress.sqlite3", two_levels(tmp_path / "levels"), speech=speech)
+    try:
+        kiosk.start()
+        for text in ("One.", "Two.", "Three."):
+            speech.say(text, "en")
+            assert speech.wait_idle(20)
+        assert speech.available and speech.error is None
+        assert any("status -11" in p for p in speech.problems), speech.problems
+        kiosk.game.open_teacher()
+        kiosk.run(0.2)
+        text = drawn_text(kiosk)
+        assert "A spoken line was skipped" in text and "Speech is off" not in text, text
+    finally:
+        kiosk.close()
