@@ -41,20 +41,13 @@ class FaceState(str, Enum):
 
 
 def model_problem(obs: Observation | None, previous: str | None) -> str | None:
-    """What is wrong with the expression model, judged from the newest observation and what
-    was known before (None: it works, or nothing says otherwise).
-
-    A face seen with no expression read, while the worker reports an error, means the model
-    did not load (the worker then runs face detection only). A frame that failed on its own
-    shows no face, so it changes nothing; an expression read means the model works.
+    """What is wrong with the expression model (None: it works), from the newest observation;
+    without one, what was known before. The worker names a model that failed to load on every
+    observation, face or no face; a single frame's error is not a model problem.
     """
     if obs is None:
         return previous
-    if obs.probs:
-        return None
-    if obs.error and obs.face_box is not None and obs.n_faces > 0:
-        return obs.error
-    return previous
+    return obs.model_error
 
 
 def face_state(obs: Observation | None, now: float | None = None, model_problem: str | None = None) -> FaceState:

@@ -41,6 +41,9 @@ class Observation:
     looking_away: bool = False
     captured_at: float = 0.0                      # time.monotonic() when the frame was read
     error: str | None = None                      # a problem the worker wants shown (e.g. model failed)
+    #: The expression model could not be loaded (the worker runs detection only): set on every
+    #: observation until the worker is restarted, with or without a face in view.
+    model_error: str | None = None
 
 
 T = TypeVar("T")

@@ -65,6 +65,7 @@ class VisionWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.error: str | None = None        # what is wrong now (shown to the teacher)
+        self._model_error: str | None = None  # the expression model failed to load
         self._load_error: str | None = None  # a model or detector that failed to load: lasts
         self.frames_processed = 0
         #: Per-frame stage timings in ms (detect, crop_classify, total) and capture->publish latency.
@@ -110,7 +111,7 @@ class VisionWorker:
         try:
             pipeline = self._build_pipeline()
         except Exception as exc:  # noqa: BLE001 - any load failure must reach the UI, not kill the thread silently
-            self._load_error = f"{exc}"
+            self._model_error = self._load_error = f"{exc}"
             self.error = self._load_error
             pipeline = self._detector_only_pipeline()
         state = PrimaryPlayer()
@@ -138,7 +139,7 @@ class VisionWorker:
                         t=time.monotonic(), frame_index=frame.index,
                         frame_size=(frame.image.shape[1], frame.image.shape[0]) if frame.image.ndim >= 2 else (0, 0),
                         preview=None, face_box=None, n_faces=0, camera_status=self.source.status,
-                        captured_at=frame.captured_at, error=self.error))
+                        captured_at=frame.captured_at, error=self.error, model_error=self._model_error))
         except Exception:  # noqa: BLE001
             self.error = traceback.format_exc(limit=3)
             self._publish_status(time.monotonic())
@@ -161,7 +162,7 @@ class VisionWorker:
         base = previous if previous is not None else Observation(
             t=now, frame_index=-1, frame_size=(0, 0), preview=None, face_box=None, n_faces=0)
         self.mailbox.put(replace(base, t=now, camera_status=self.source.status, face_box=None, n_faces=0,
-                                 probs={}, smoothed={}, error=self.error))
+                                 probs={}, smoothed={}, error=self.error, model_error=self._model_error))
 
     def _process(self, pipeline, frame, state, smoothed, last_t):
         image = frame.image
@@ -187,7 +188,8 @@ class VisionWorker:
             t=now, frame_index=frame.index, frame_size=(width, height), preview=preview,
             face_box=faces[primary].box if primary is not None else None, n_faces=len(faces),
             probs=probs, smoothed=dict(smoothed or {}), camera_status=self.source.status,
-            looking_away=looking_away, captured_at=frame.captured_at, error=self._load_error)
+            looking_away=looking_away, captured_at=frame.captured_at, error=self._load_error,
+            model_error=self._model_error)
         self.mailbox.put(observation)
         published = time.monotonic()
         self.frames_processed += 1

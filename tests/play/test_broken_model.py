@@ -34,7 +34,7 @@ LOAD_ERROR = "/kiosk/models/expression.tflite: not a usable TFLite model (Model 
 
 def broken_model_camera(now: float):
     seen = obs(now, n_faces=1)
-    return replace(seen, probs={}, smoothed={}, error=LOAD_ERROR)
+    return replace(seen, probs={}, smoothed={}, error=LOAD_ERROR, model_error=LOAD_ERROR)
 
 
 def drawn_text(game, driver: Driver) -> str:

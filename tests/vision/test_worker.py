@@ -77,6 +77,21 @@ def test_corrupt_model_keeps_detecting_and_surfaces_the_error(clip, model_path, 
         obs = wait_for(lambda: (o := mailbox.get()) is not None and o.face_box is not None and o)
     assert obs is not None and obs.probs == {}
     assert "expression.tflite" in worker.error and obs.error == worker.error
+    assert obs.model_error == worker.error
+
+
+def test_a_model_that_did_not_load_is_named_even_with_no_face_in_view(model_path, tmp_path):
+    bad = tmp_path / "expression.tflite"
+    bad.write_bytes(b"broken")
+    shutil.copy(model_path.with_suffix(".json"), bad.with_suffix(".json"))
+    mailbox = Mailbox()
+    with VisionWorker("/no/such/camera.mp4", mailbox, bad):
+        obs = wait_for(lambda: (o := mailbox.get()) is not None and o)
+    assert obs.face_box is None and obs.model_error and "expression.tflite" in obs.model_error
+    # a working model is never named
+    with VisionWorker("/no/such/camera.mp4", mailbox := Mailbox(), model_path):
+        obs = wait_for(lambda: (o := mailbox.get()) is not None and o)
+    assert obs.model_error is None
 
 
 def test_classify_command_on_a_frame_folder(fer_val, model_path, tmp_path):
