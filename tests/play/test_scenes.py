@@ -286,7 +286,7 @@ def test_the_game_goes_on_and_the_teacher_sees_unsaved_tries_when_the_database_i
         scene = game.scene
         assert scene.pending == away.pending_count()
         assert "cannot be reached" in scene.store_note
-        assert game.phrases.get("teacher.pending", "en", n=scene.pending).startswith(f"{scene.pending} tries")
+        assert game.phrases.get("teacher.pending", "en", n=scene.pending).startswith(f"Tries not saved yet: {scene.pending}.")
         assert game.phrases.get("teacher.calibration_pending", "en", n=1).startswith("Calm-face settings not saved yet: 1")
     finally:
         game.close()
