@@ -68,7 +68,7 @@ class IouTracker:
 
 
 #: A label must also lead clearly (as in the game's positive/negative shares): a calm face,
-#: which the model spreads over its three labels, is "uncertain", not a weak emotion.
+#: which gives none of the three labels much probability, is "uncertain", not a weak emotion.
 LEAD_MIN = 0.5
 
 
