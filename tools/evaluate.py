@@ -30,8 +30,10 @@ def split_faces(faces: np.ndarray, labels: np.ndarray, model_labels) -> tuple[np
     return faces[mask], y, faces[labels == "neutral"]
 
 
-def evaluate_arrays(model_path, faces: np.ndarray, labels: np.ndarray, card_free: bool = False) -> dict:
-    classifier = ExpressionClassifier(model_path, card=default_card() if card_free else None)
+def evaluate_arrays(model_path, faces: np.ndarray, labels: np.ndarray, card=None) -> dict:
+    """Metrics of the model at `model_path` (read with its own card, or `card` when given,
+    e.g. while training, before the card exists)."""
+    classifier = ExpressionClassifier(model_path, card=card)
     x, y, neutral = split_faces(faces, labels, classifier.labels)
     probs = classifier.probabilities(x)
     neutral_probs = classifier.probabilities(neutral) if len(neutral) else None

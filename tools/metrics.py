@@ -37,6 +37,36 @@ def accept_thresholds(probs: np.ndarray, y_true: np.ndarray, keep: float = 0.90)
     return thresholds
 
 
+#: The thresholds levels use (their `threshold`), on the scale of a three-way softmax.
+LEVEL_THRESHOLDS = (0.5, 0.55, 0.6, 0.65)
+
+
+def level_threshold_scale(probs: np.ndarray, y_true: np.ndarray, at=LEVEL_THRESHOLDS) -> np.ndarray:
+    """Per class, the factor that turns a level threshold into this model's own scale.
+
+    Levels are written for probabilities that sum to one over the three expressions. A model
+    whose outputs are columns of a wider softmax (the rest is "none of these") gives true faces
+    lower numbers, so a level's 0.5 would be much harder. For each level threshold t this
+    finds the probability that accepts the same share of the class's true faces as t does on
+    the renormalised reading, and returns the mean ratio: the children's own expressions pass
+    as often as before, while a neutral face (little probability on any of the three) does not.
+    """
+    probs = np.asarray(probs, float)
+    renormalised = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
+    scale = np.ones(probs.shape[1])
+    for c in range(probs.shape[1]):
+        own, own_renormalised = probs[y_true == c, c], renormalised[y_true == c, c]
+        if own.size == 0:
+            continue
+        ratios = []
+        for t in at:
+            kept = float((own_renormalised >= t).mean())
+            same_share = float(np.quantile(own, 1.0 - kept)) if kept > 0 else t
+            ratios.append(min(same_share, t) / t)
+        scale[c] = float(np.mean(ratios))
+    return scale
+
+
 def neutral_false_accept(neutral_probs: np.ndarray, thresholds: np.ndarray) -> float:
     """Mean over prompted classes of the share of neutral faces reaching that class's threshold."""
     if neutral_probs.size == 0:

@@ -387,11 +387,29 @@ def main(argv: list[str] | None = None) -> int:
     model_path.write_bytes(to_tflite(inference, representative, args.quantize))
 
     val_dir_or_csv = args.data
-    float_metrics = evaluate.evaluate_arrays(float_path, x_val_u8, labels_val, card_free=True)
-    shipped = evaluate.evaluate_arrays(model_path, x_val_u8, labels_val, card_free=True)
+    # Read exactly as the game will read it: the three columns as they are, not renormalised.
+    from game.vision.classifier import ExpressionClassifier, default_card
+
+    card = default_card(GAME_LABELS, outputs_sum_to_one=False)
+    float_metrics = evaluate.evaluate_arrays(float_path, x_val_u8, labels_val, card=card)
+    shipped = evaluate.evaluate_arrays(model_path, x_val_u8, labels_val, card=card)
     thresholds = shipped.pop("thresholds_keep90")
+    xv_game, yv_game, _ = game_subset(x_val_u8, labels_val)
+    level_scale = dict(zip(GAME_LABELS, (round(float(s), 4) for s in metrics.level_threshold_scale(
+        ExpressionClassifier(model_path, card=card).probabilities(xv_game), yv_game))))
     float_metrics.pop("thresholds_keep90", None)
     command = "python tools/train.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    # The run that trained the weights is kept beside them, so a later --export-only card
+    # still names the training command and time (and says how it was exported).
+    run_path = Path(args.checkpoints) / "run.json"
+    exported_with = None
+    if args.export_only and run_path.exists():
+        run = json.loads(run_path.read_text())
+        exported_with, command, minutes = command, run["command"], run["minutes"]
+    else:
+        minutes = round((time.time() - started) / 60, 1)
+        if not args.export_only:
+            run_path.write_text(json.dumps({"command": command, "minutes": minutes}))
     extra = {
         "temporary": bool(args.temporary),
         "architecture": f"VGG-style CNN, 4 blocks x 2 conv (width {args.width}), GAP, dropout; "
@@ -410,10 +428,16 @@ def main(argv: list[str] | None = None) -> int:
             "best_epoch": max(history, key=lambda r: r["val_macro_f1"])["epoch"] if history else None,
             "seed": args.seed,
             "precision": precision,
-            "minutes": round((time.time() - started) / 60, 1),
+            "minutes": minutes,
             "history": history,
+            **({"exported_with": exported_with} if exported_with else {}),
         },
         "thresholds_rule": "per label, the probability that keeps 90% of that label's val faces accepted",
+        "level_threshold_scale": level_scale,
+        "level_threshold_scale_rule": "per label, the mean over level thresholds t in "
+                                      f"{list(metrics.LEVEL_THRESHOLDS)} of r/t, r being the probability that "
+                                      "accepts as many true val faces as t does on the outputs renormalised "
+                                      "to sum to one (the scale levels are written for)",
         "metrics_float": {k: float_metrics[k] for k in ("accuracy", "macro_f1", "neutral_false_accept") if k in float_metrics},
     }
     extra["targets"] = TARGETS

@@ -61,6 +61,8 @@ class PlaySettings:
     kiosk_name: str = field(default_factory=socket.gethostname)
     auto_next_s: float = 12.0          # the "try again?" screen moves on by itself after this
     calibrate: bool = True             # ask for a calm face at a child's first session
+    #: Per emotion, puts level thresholds on the model's scale (its card's level_threshold_scale).
+    threshold_scale: dict[str, float] = field(default_factory=dict)
 
 
 class Camera(Protocol):

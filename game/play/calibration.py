@@ -109,9 +109,10 @@ class Difficulty(str, Enum):
 
 def round_spec(emotion: str, threshold: float, hold_s: float, time_limit_s: float, *,
                baseline: dict[str, float] | None = None,
-               difficulty: Difficulty = Difficulty.NORMAL) -> RoundSpec:
-    """The rules one attempt is judged by: level values, then difficulty, then calibration."""
-    shifted = min(0.95, max(0.05, threshold + difficulty.threshold_shift))
+               difficulty: Difficulty = Difficulty.NORMAL, threshold_scale: float = 1.0) -> RoundSpec:
+    """The rules one attempt is judged by: level values (the threshold put on the model's scale,
+    see ModelCard.level_threshold), then difficulty, then calibration."""
+    shifted = min(0.95, max(0.05, (threshold + difficulty.threshold_shift) * threshold_scale))
     calibrated = adapted_threshold(shifted, (baseline or {}).get(emotion))
     return RoundSpec(emotion=emotion, threshold=round(min(calibrated, 0.95), 4),
                      hold_s=hold_s * difficulty.hold_factor,

@@ -119,8 +119,10 @@ def play(args: argparse.Namespace) -> int:
         return fail(f"cannot open the progress database: {exc}")
 
     model_path = Path(args.model) if args.model else DEFAULT_MODEL
+    threshold_scale: dict[str, float] = {}
     try:
-        labels = tuple(load_card(model_path).labels)
+        card = load_card(model_path)
+        labels, threshold_scale = tuple(card.labels), dict(card.level_threshold_scale)
     except Exception as exc:  # noqa: BLE001 - the game still runs on face detection; say why
         print(f"note: {exc}; playing with face detection only until the model is fixed", file=sys.stderr)
         labels = tuple(GAME_LABELS)
@@ -142,7 +144,8 @@ def play(args: argparse.Namespace) -> int:
     pygame.display.set_caption(phrases.get("welcome.title", args.lang))
 
     settings = PlaySettings(lang=args.lang, muted=args.mute, difficulty=Difficulty(args.difficulty),
-                            camera=parse_camera(args.camera), kiosk=not args.windowed)
+                            camera=parse_camera(args.camera), kiosk=not args.windowed,
+                            threshold_scale=threshold_scale)
     speech = Speech(enabled=not args.mute, cache_dir=_speech_cache_dir()).start()
     mailbox: Mailbox[Observation] = Mailbox()
     camera = VisionCamera(mailbox, model_path if args.model else None)

@@ -475,7 +475,8 @@ class RoundScene(Scene):
     def _spec(self):
         """The rules for this attempt: the level's, then difficulty, then this child's calibration."""
         return round_spec(self.round.emotion, self.round.threshold, self.round.hold_s, self.round.time_limit_s,
-                          baseline=self.game.calibration, difficulty=self.game.settings.difficulty)
+                          baseline=self.game.calibration, difficulty=self.game.settings.difficulty,
+                          threshold_scale=self.game.settings.threshold_scale.get(self.round.emotion, 1.0))
 
     def enter(self, now: float) -> None:
         super().enter(now)

@@ -72,10 +72,13 @@ class IouTracker:
 LEAD_MIN = 0.5
 
 
-def label_of(probs: dict[str, float], thresholds: dict[str, float]) -> str:
-    """The leading emotion, or 'uncertain' when it does not reach its threshold or LEAD_MIN."""
+def label_of(probs: dict[str, float], thresholds: dict[str, float],
+             lead_scale: dict[str, float] | None = None) -> str:
+    """The leading emotion, or 'uncertain' when it does not reach its threshold or LEAD_MIN
+    (put on the model's scale like a level threshold, see ModelCard.level_threshold)."""
     top = max(probs, key=probs.get)
-    return top if probs[top] >= max(thresholds.get(top, LEAD_MIN), LEAD_MIN) else UNCERTAIN
+    lead_min = LEAD_MIN * (lead_scale or {}).get(top, 1.0)
+    return top if probs[top] >= max(thresholds.get(top, lead_min), lead_min) else UNCERTAIN
 
 
 def longest_run(times: list[float], flags: list[bool], step_s: float) -> dict:
@@ -188,6 +191,7 @@ def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int 
 
         pipeline = FacePipeline()
     thresholds = dict(pipeline.classifier.card.thresholds)
+    lead_scale = dict(pipeline.classifier.card.level_threshold_scale)
     problems: list[str] = []
     frames, fps, expected = iter_input(path, max(1, every), problems)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -213,7 +217,7 @@ def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int 
             ids = tracker.update(frame.index, [f.face.box for f in faces])
             labels = []
             for face_id, face in zip(ids, faces):
-                label = label_of(face.probs, thresholds)
+                label = label_of(face.probs, thresholds, lead_scale)
                 labels.append(label)
                 x, y, w, h = face.face.box
                 rows.writerow([frame.index, f"{frame.time_s:.3f}", face_id, x, y, w, h,

@@ -42,6 +42,9 @@ class ModelCard:
     #: False when the outputs are some columns of a wider softmax (the rest is "none of
     #: these", e.g. a neutral face); then they must not be renormalised.
     outputs_sum_to_one: bool = True
+    #: Per label, the factor that puts a level's threshold (written for outputs that sum to
+    #: one) on this model's scale; 1 when the card says nothing.
+    level_threshold_scale: dict[str, float] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def normalise(self, faces_u8: np.ndarray) -> np.ndarray:
@@ -55,6 +58,10 @@ class ModelCard:
 
     def threshold(self, label: str, default: float = 0.5) -> float:
         return float(self.thresholds.get(label, default))
+
+    def level_threshold(self, label: str, threshold: float) -> float:
+        """A level's threshold for `label`, on this model's scale."""
+        return threshold * float(self.level_threshold_scale.get(label, 1.0))
 
 
 def card_path_for(model_path: str | Path) -> Path:
@@ -82,14 +89,19 @@ def card_from_dict(data: dict, source: str = "<card>") -> ModelCard:
             thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
             sha256=data.get("sha256"),
             outputs_sum_to_one=bool(data.get("output_sums_to_one", True)),
+            level_threshold_scale={str(k): float(v)
+                                   for k, v in (data.get("level_threshold_scale") or {}).items()},
             extra={k: v for k, v in data.items()
-                   if k not in {"labels", "input", "thresholds", "sha256", "output_sums_to_one"}},
+                   if k not in {"labels", "input", "thresholds", "sha256", "output_sums_to_one",
+                                "level_threshold_scale"}},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(
             f"{source}: the model card is missing or has a bad field ({exc!r}); it needs "
             '"labels" and "input": {"size", "channels", "scale", "offset"}'
         ) from exc
+    if any(not 0.05 <= s <= 1.0 for s in card.level_threshold_scale.values()):
+        raise ModelError(f"{source}: level_threshold_scale values must be between 0.05 and 1")
     if not card.labels or card.size < 8 or card.channels not in (1, 3):
         raise ModelError(f"{source}: the model card has an impossible labels/size/channels value")
     return card

@@ -75,7 +75,9 @@ class ExpressionClassifier:
         return {label: float(p) for label, p in zip(self.card.labels, probs)}
 
 
-def default_card(labels=("happy", "sad", "fear")) -> ModelCard:
+def default_card(labels=("happy", "sad", "fear"), outputs_sum_to_one: bool = True) -> ModelCard:
+    """The card of a model trained by tools/train.py before its own card is written."""
     from game.vision.card import DEFAULT_INPUT
 
-    return card_from_dict({"labels": list(labels), "input": DEFAULT_INPUT})
+    return card_from_dict({"labels": list(labels), "input": DEFAULT_INPUT,
+                           "output_sums_to_one": outputs_sum_to_one})

@@ -57,6 +57,14 @@ def test_adapted_threshold_only_ever_rises_and_stays_reachable():
     assert adapted_threshold(0.5, 0.99) == CAP < 0.95
 
 
+def test_a_level_threshold_is_put_on_the_models_scale_before_calibration():
+    assert round_spec("sad", 0.5, 1.0, 8.0, threshold_scale=0.4).threshold == pytest.approx(0.2)
+    # difficulty shifts the level's number, then it is scaled; calibration can only raise it
+    hard = round_spec("sad", 0.5, 1.0, 8.0, difficulty=Difficulty.HARD, threshold_scale=0.4)
+    assert hard.threshold == pytest.approx((0.5 + Difficulty.HARD.threshold_shift) * 0.4)
+    assert round_spec("sad", 0.5, 1.0, 8.0, baseline={"sad": 0.3}, threshold_scale=0.4).threshold > 0.3
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_calibration_cuts_false_matches_without_slowing_true_ones(seed):
     baseline = record_baseline(seed)

@@ -75,6 +75,8 @@ def test_tiny_training_run_exports_a_model_the_game_can_use(fer_train, fer_val, 
     probs = ExpressionClassifier(out / "expression.tflite").probabilities(np.zeros((2, 48, 48), np.uint8))
     # six-way softmax, three game columns: the rest is "none of the three"
     assert card["output_sums_to_one"] is False
+    assert set(card["level_threshold_scale"]) == {"happy", "sad", "fear"}
+    assert all(0.05 <= v <= 1 for v in card["level_threshold_scale"].values())
     assert probs.shape == (2, 3) and np.all(probs >= 0) and np.all(probs.sum(1) <= 1 + 1e-6)
 
     evaluated = subprocess.run([sys.executable, "tools/evaluate.py", "--model", str(out / "expression.tflite"),
@@ -86,7 +88,9 @@ def test_tiny_training_run_exports_a_model_the_game_can_use(fer_train, fer_val, 
     for key in ("accuracy", "macro_f1", "per_class", "confusion_matrix", "neutral_false_accept", "n"):
         assert key in report
     assert report["n"] == 60 and np.array(report["confusion_matrix"]).sum() == 60
-    assert report["accuracy"] == pytest.approx(card["metrics"]["val"]["accuracy"])
+    # the card's numbers are the game's reading of the model (outputs not renormalised)
+    for key in ("accuracy", "macro_f1", "neutral_false_accept"):
+        assert report[key] == pytest.approx(card["metrics"]["val"][key]), key
     assert (tmp_path / "plots" / "confusion_matrix.png").stat().st_size > 1000
     # at a level's fixed threshold: own faces vs the other expressions' faces
     at = report["accept_at"]
@@ -116,6 +120,26 @@ def test_every_expression_weighs_the_same_in_the_loss():
     assert totals == pytest.approx({c: 11 / 3 for c in totals})
     # the game reads the happy/sad/fear columns, in the card's label order
     assert [train.ALL_CLASSES[i] for i in train.GAME_COLUMNS] == ["happy", "sad", "fear"]
+
+
+def test_level_threshold_scale_keeps_the_share_of_true_faces():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], 200)
+    three_way = rng.dirichlet([1, 1, 1], size=600)
+    three_way[np.arange(600), y] += 1.0
+    three_way /= three_way.sum(axis=1, keepdims=True)
+    # outputs that already sum to one need no scale
+    assert metrics.level_threshold_scale(three_way, y) == pytest.approx(np.ones(3), abs=0.02)
+    # the same faces with 60% of every probability on "none of these": a level's t becomes 0.4 t,
+    # and at it the same true faces pass as at t before
+    columns = three_way * 0.4
+    scale = metrics.level_threshold_scale(columns, y)
+    assert scale == pytest.approx(np.full(3, 0.4), abs=0.02)
+    for c in range(3):
+        for t in metrics.LEVEL_THRESHOLDS:
+            before = (three_way[y == c, c] >= t).mean()
+            after = (columns[y == c, c] >= t * scale[c] - 1e-9).mean()
+            assert abs(after - before) < 0.03
 
 
 def test_metrics_by_hand():

@@ -43,6 +43,9 @@ def test_pure_helpers():
     assert label_of({"happy": 0.4, "sad": 0.35, "fear": 0.25}, {"happy": 0.5}) == "uncertain"
     assert label_of({"happy": 0.6, "sad": 0.2, "fear": 0.2}, {"happy": 0.5}) == "happy"
     assert label_of({"happy": 0.45, "sad": 0.3, "fear": 0.25}, {"happy": 0.3}) == "uncertain"  # not leading
+    # a model whose outputs need not sum to one: the lead is put on its scale
+    assert label_of({"happy": 0.3, "sad": 0.05, "fear": 0.05}, {"happy": 0.2}) == "uncertain"
+    assert label_of({"happy": 0.3, "sad": 0.05, "fear": 0.05}, {"happy": 0.2}, {"happy": 0.5}) == "happy"
     run = longest_run([0, 1, 2, 3, 4], [False, True, True, False, True], 1.0)
     assert run == {"start_s": 1, "end_s": 3.0, "seconds": 2.0}
     s = shares(["happy", "sad", "fear", "uncertain"])

@@ -40,7 +40,7 @@ def test_worker_publishes_observations_and_stops_cleanly(clip, model_path):
     assert obs is not None, worker.error
     assert obs.camera_status == CameraStatus.OK
     assert obs.preview.shape == (240, 320, 3)
-    assert set(obs.probs) == {"happy", "sad", "fear"} and abs(sum(obs.smoothed.values()) - 1) < 1e-3
+    assert set(obs.probs) == {"happy", "sad", "fear"} and 0 <= sum(obs.smoothed.values()) <= 1 + 1e-3
     assert obs.n_faces == 1 and obs.t >= obs.captured_at
     worker.stop()
     assert not worker.running and worker.error is None
@@ -104,7 +104,7 @@ def test_classify_command_on_a_frame_folder(fer_val, model_path, tmp_path):
     for line in lines:
         assert set(line) == {"file", "frame", "box", "probs", "label"}
         assert line["label"] in ("happy", "sad", "fear") and len(line["box"]) == 4
-        assert abs(sum(line["probs"].values()) - 1) < 1e-2
+        assert 0 <= sum(line["probs"].values()) <= 1 + 1e-2   # the rest: none of the three
         by_frame.setdefault(line["file"], []).append(line)
     names = sorted(p.name for p in folder.iterdir())
     face_frames = [n for i, n in enumerate(names) if truth[0].start_frame <= i < truth[0].end_frame
