@@ -45,16 +45,17 @@ OTHER_EXPRESSIONS = ("neutral", "angry", "surprise")
 
 
 def accept_rates(model_path, faces: np.ndarray, labels: np.ndarray, thresholds) -> dict:
-    """At fixed thresholds (e.g. the levels' own `threshold`, which the game applies to the
-    smoothed probability): per prompted label, the share of its own faces that reach it
-    ("true") and the share of every other expression's faces that reach it."""
+    """At level thresholds (a level's `threshold`, put on the model's scale by its card as the
+    game does): per prompted label, the share of its own faces that reach it ("true") and the
+    share of every other expression's faces that reach it."""
     classifier = ExpressionClassifier(model_path)
     present = [c for c in classifier.labels + OTHER_EXPRESSIONS if (labels == c).any()]
     probs = {c: classifier.probabilities(faces[labels == c]) for c in present}
     table = {}
     for t in thresholds:
         table[f"{t:g}"] = {
-            label: {("true" if c == label else c): round(float((probs[c][:, i] >= t).mean()), 4)
+            label: {("true" if c == label else c):
+                    round(float((probs[c][:, i] >= classifier.card.level_threshold(label, t)).mean()), 4)
                     for c in present}
             for i, label in enumerate(classifier.labels)}
     return table
@@ -142,8 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plots", default=None, help="folder for confusion_matrix.png and per_class.png")
     parser.add_argument("--peer", choices=("fer",), default=None, help="also measure the fer package's model")
     parser.add_argument("--at", type=float, nargs="+", default=None, metavar="T",
-                        help="also report, at these fixed thresholds (the levels' own), the share of each "
-                             "label's faces and of neutral/angry/surprise faces that reach them")
+                        help="also report, at these level thresholds (put on the model's scale as the game "
+                             "does), the share of each label's faces and of the other expressions' faces "
+                             "that reach them")
     args = parser.parse_args(argv)
 
     try:
