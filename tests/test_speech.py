@@ -79,26 +79,34 @@ def test_speech_thread_speaks_the_newest_prompt_only(tmp_path):
         speech.close()
 
 
+class StandInEngine:
+    """A pyttsx3-shaped stand-in (for injected faults and timing, never the thing under test):
+    remembers the job and can write a short real WAV."""
+
+    def getProperty(self, name):
+        return [type("V", (), {"id": "en", "languages": ["en"]})()]
+
+    def setProperty(self, name, value):
+        pass
+
+    def save_to_file(self, text, path):
+        self._job = (text, path)
+
+    def write_wav(self, cycles: int) -> None:
+        with wave.open(self._job[1], "wb") as wav:
+            wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(8000)
+            wav.writeframes(array.array("h", [3000, -3000] * cycles).tobytes())
+
+
 def test_say_never_waits_for_a_slow_engine(tmp_path):
     """A prompt returns at once even when synthesis takes long; a stale result is dropped."""
     started = []
 
-    class SlowEngine:
-        def getProperty(self, name):
-            return [type("V", (), {"id": "en", "languages": ["en"]})()]
-
-        def setProperty(self, name, value):
-            pass
-
-        def save_to_file(self, text, path):
-            self._job = (text, path)
-
+    class SlowEngine(StandInEngine):
         def runAndWait(self):
             started.append(self._job[0])
             time.sleep(0.5)
-            with wave.open(self._job[1], "wb") as wav:
-                wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(8000)
-                wav.writeframes(array.array("h", [3000, -3000] * 4000).tobytes())
+            self.write_wav(4000)
 
     speech = Speech(engine_factory=SlowEngine, cache_dir=tmp_path).start()
     try:
@@ -135,30 +143,19 @@ def test_failing_engine_leaves_captions_working(tmp_path):
         speech.close()
 
 
-class ScriptedEngine:
-    """A stand-in engine (an injected fault, not the thing under test): `script` says, line by
-    line across every engine the factory makes, whether runAndWait writes a WAV or raises."""
+class ScriptedEngine(StandInEngine):
+    """`script` says, line by line across every engine the factory makes, whether runAndWait
+    writes a WAV or raises (an injected fault)."""
 
     def __init__(self, script: list[bool], calls: list[str]):
         self.script, self.calls = script, calls
-
-    def getProperty(self, name):
-        return [type("V", (), {"id": "en", "languages": ["en"]})()]
-
-    def setProperty(self, name, value):
-        pass
-
-    def save_to_file(self, text, path):
-        self._job = (text, path)
 
     def runAndWait(self):
         works = self.script[len(self.calls)] if len(self.calls) < len(self.script) else False
         self.calls.append(self._job[0])
         if not works:
             raise RuntimeError("espeak crashed")
-        with wave.open(self._job[1], "wb") as wav:
-            wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(8000)
-            wav.writeframes(array.array("h", [3000, -3000] * 800).tobytes())
+        self.write_wav(800)
 
 
 def _say_and_wait(speech: Speech, text: str, lang: str = "en", timeout: float = 10):
