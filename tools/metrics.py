@@ -92,6 +92,8 @@ def summarise(probs: np.ndarray, y_true: np.ndarray, labels: tuple[str, ...] | l
         },
         "confusion_matrix": matrix.tolist(),
         "thresholds_keep90": {label: float(thresholds[i]) for i, label in enumerate(labels)},
+        "level_threshold_scale": {label: float(s)
+                                  for label, s in zip(labels, level_threshold_scale(probs, y_true))},
     }
     if neutral_probs is not None and len(neutral_probs):
         result["neutral_false_accept"] = neutral_false_accept(neutral_probs, thresholds)

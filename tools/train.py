@@ -388,16 +388,13 @@ def main(argv: list[str] | None = None) -> int:
 
     val_dir_or_csv = args.data
     # Read exactly as the game will read it: the three columns as they are, not renormalised.
-    from game.vision.classifier import ExpressionClassifier, default_card
+    from game.vision.classifier import default_card
 
     card = default_card(GAME_LABELS, outputs_sum_to_one=False)
     float_metrics = evaluate.evaluate_arrays(float_path, x_val_u8, labels_val, card=card)
     shipped = evaluate.evaluate_arrays(model_path, x_val_u8, labels_val, card=card)
     thresholds = shipped.pop("thresholds_keep90")
-    xv_game, yv_game, _ = game_subset(x_val_u8, labels_val)
-    level_scale = dict(zip(GAME_LABELS, (round(float(s), 4) for s in metrics.level_threshold_scale(
-        ExpressionClassifier(model_path, card=card).probabilities(xv_game), yv_game))))
-    float_metrics.pop("thresholds_keep90", None)
+    level_scale = {label: round(s, 4) for label, s in shipped.pop("level_threshold_scale").items()}
     command = "python tools/train.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     # The run that trained the weights is kept beside them, so a later --export-only card
     # still names the training command and time (and says how it was exported).

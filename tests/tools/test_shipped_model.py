@@ -28,6 +28,7 @@ def test_evaluation_reproduces_the_card(model_path, val_result):
     for key in ("accuracy", "macro_f1", "neutral_false_accept", "n"):
         assert val_result[key] == pytest.approx(claimed[key], abs=1e-9), key
     assert card.thresholds == pytest.approx(val_result["thresholds_keep90"])
+    assert card.level_threshold_scale == pytest.approx(val_result["level_threshold_scale"], abs=1e-4)
     assert card.extra.get("temporary") is False
 
 
