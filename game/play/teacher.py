@@ -368,7 +368,8 @@ class TeacherScene:
                 word = self.game.phrases.get(f"emotions.{practise}", lang)
                 canvas.blit(res.text(f"{self.t('teacher.needs_practice')}: {word}", "tiny", theme["accent_dark"], bold=True), (x, y))
                 y += 32
-            for line in res.wrapped(str(summary.get("needs_practice_reason") or ""), "tiny", rect.width - 48,
+            reason = (summary.get("needs_practice_reason") or {}).get(lang, "")
+            for line in res.wrapped(reason, "tiny", rect.width - 48,
                                     theme["ink_soft"], max_lines=2):
                 canvas.blit(line, (x, y))
                 y += 28

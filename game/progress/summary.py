@@ -155,7 +155,8 @@ def child_summary(child: Child, attempts: Sequence[Attempt], sessions: Sequence[
         "last_played": last,
         "emotions": {e: s.as_dict() for e, s in stats.items()},
         "needs_practice": advice.emotion,
-        "needs_practice_reason": advice.text(REPORT_TEXT["en"]),
+        # in every language of the report's words: the teacher area shows the kiosk's own
+        "needs_practice_reason": {lang: advice.text(words) for lang, words in REPORT_TEXT.items()},
         "pending": pending,
         "note": note,
     }

@@ -85,3 +85,32 @@ def test_a_300_character_error_wraps_inside_the_teacher_panel(tmp_path, lang):
     finally:
         game.close()
         store.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_practise_next_reason_is_in_the_kiosks_language(tmp_path, lang):
+    from game.progress.report_text import REPORT_TEXT
+
+    level_set = load_levels(write_levels(tmp_path / "levels"), DEFAULT_ASSETS_DIR)
+    store = open_store(f"sqlite:///{tmp_path / 'progress.sqlite3'}", journal_dir=tmp_path / "journal")
+    store.add_child("Ana", "cat")
+    game = make_game(store, list(level_set.levels), lang=lang)
+    driver = Driver(game)
+    texts: list[str] = []
+    wrapped = game.res.wrapped
+
+    def recorded(text, *args, **kwargs):
+        texts.append(text)
+        return wrapped(text, *args, **kwargs)
+
+    game.res.wrapped = recorded
+    try:
+        game.open_teacher()
+        driver.run(0.5)
+        assert REPORT_TEXT[lang]["reason_none"] in texts, texts
+        other = "id" if lang == "en" else "en"
+        assert REPORT_TEXT[other]["reason_none"] not in texts
+    finally:
+        game.res.wrapped = wrapped
+        game.close()
+        store.close()
