@@ -23,13 +23,12 @@ from game.levels.model import (
     Round,
     Unlock,
 )
+from game.resources import assets_dir, levels_dir
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
-
-#: The level files shipped with the game.
-DEFAULT_LEVELS_DIR = _REPO_ROOT / "levels"
+#: The level files shipped with the game (inside an installed wheel, or the checkout's levels/).
+DEFAULT_LEVELS_DIR: Path = levels_dir()
 #: Pictures, sounds, fonts and icons; every picture a level names must be inside it.
-DEFAULT_ASSETS_DIR = _REPO_ROOT / "assets"
+DEFAULT_ASSETS_DIR: Path = assets_dir()
 
 __all__ = [
     "DEFAULT_ASSETS_DIR", "DEFAULT_LEVELS_DIR", "EMOTIONS", "MAX_STARS", "MODES", "Level", "LevelError",
