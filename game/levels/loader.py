@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from game import vocabulary
 from game.levels.model import (
     LEVEL_ID_PATTERN,
     MODES,
@@ -155,11 +156,11 @@ def _translate(error: dict[str, Any], loc: KeyPath) -> tuple[str, str | None]:
             "a text" if parent_model is Localized else "[unlock]" if parent_model is Unlock else "a level")
         message = f'"{key}" is not something {where} can have.'
         if parent_model is Localized:
-            message += " A text has en (English) and id (Bahasa Indonesia)."
+            message += f" A text has {_languages_listed()}."
         return message, did_you_mean(str(key), allowed) or f"Allowed here: {', '.join(allowed)}."
     if kind == "missing":
-        if parent_model is Localized:
-            lang = "English" if key == "en" else "Bahasa Indonesia"
+        if parent_model is Localized and key in vocabulary.LANGUAGE_CODES:
+            lang = vocabulary.language(str(key)).name
             return f"The {lang} text is missing.", f'Add {key} = "..." in {lang}.'
         example = EXAMPLES.get(str(key))
         return f'"{key}" is missing.', f"Add {example}." if example else None
@@ -190,10 +191,10 @@ def _translate(error: dict[str, Any], loc: KeyPath) -> tuple[str, str | None]:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if _model_at(loc) is Localized:
             if loc and isinstance(loc[-1], int):
-                return ("Each one must give the text in both languages.",
-                        'Write each one like { en = "...", id = "..." }.')
-            return ("This must give the text in both languages.",
-                    f'Write it like {key} = {{ en = "...", id = "..." }}.')
+                return ("Each one must give the text in every language.",
+                        f"Write each one like {_text_example()}.")
+            return ("This must give the text in every language.",
+                    f"Write it like {key} = {_text_example()}.")
         if loc[:1] == ("rounds",) and len(loc) == 2:
             return "Each round must be a [[rounds]] block.", None
         example = EXAMPLES.get(str(key))
@@ -206,6 +207,17 @@ def _translate(error: dict[str, Any], loc: KeyPath) -> tuple[str, str | None]:
         return (f"The mode {_short(value)} is not one the game knows (practice, mirror).",
                 did_you_mean(str(value), MODES))
     return error["msg"], None
+
+
+def _languages_listed() -> str:
+    """'en (English) and id (Bahasa Indonesia)', from the declared languages."""
+    named = [f"{lang.code} ({lang.name})" for lang in vocabulary.LANGUAGES]
+    return " and ".join([", ".join(named[:-1]), named[-1]]) if len(named) > 1 else named[0]
+
+
+def _text_example() -> str:
+    """'{ en = "...", id = "..." }' for the declared languages."""
+    return "{ " + ", ".join(f'{code} = "..."' for code in vocabulary.LANGUAGE_CODES) + " }"
 
 
 def _id_suggestion(value: object) -> str | None:

@@ -1,7 +1,7 @@
 """The shape of a level: typed, frozen objects that the game plays and a teacher writes as TOML.
 
 Everything a curriculum designer can get wrong is checked here or in the loader, so the play
-code can trust what it gets: every round has a known emotion, text in both languages, a
+code can trust what it gets: every round has a known emotion, text in every declared language, a
 picture that exists inside the assets folder, and sane timings.
 """
 
@@ -17,27 +17,23 @@ from pydantic import (
     Field,
     Strict,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from game import vocabulary
 from game.levels.suggest import closest
 
-#: The emotions a round can ask for, in the order the game teaches them.
-EMOTIONS = ("happy", "sad", "fear")
+#: The emotions a round can ask for, in the order the game teaches them (game/vocabulary.py).
+EMOTIONS = vocabulary.EMOTION_NAMES
 
 #: Words a teacher might write for an emotion, mapped to the name the game uses.
-#: difflib alone would not connect "scared" with "fear"; these make the suggestion useful.
-EMOTION_SYNONYMS = {
-    "happiness": "happy", "joy": "happy", "joyful": "happy", "glad": "happy", "smile": "happy",
-    "senang": "happy", "gembira": "happy", "bahagia": "happy",
-    "sadness": "sad", "unhappy": "sad", "cry": "sad", "crying": "sad", "sedih": "sad",
-    "scared": "fear", "afraid": "fear", "fearful": "fear", "frightened": "fear",
-    "scary": "fear", "surprise": "fear", "surprised": "fear", "takut": "fear",
-}
+EMOTION_SYNONYMS = vocabulary.emotion_words()
 
-LANGUAGES = ("en", "id")
+#: Every text in a level is given in each of these languages (game/vocabulary.py).
+LANGUAGES = vocabulary.LANGUAGE_CODES
 
 #: Level modes. "practice": the normal round with picture, spoken prompt and hints.
 #: "mirror": a quick copy-the-picture game with short rounds; the game keeps chatter short.
@@ -51,7 +47,7 @@ LEVEL_ID_MAX = 40
 SPOKEN_PUNCTUATION = set(" .,!?'\u2019-:;")
 
 #: Most stars a child can earn on one level; `unlock.min_stars` counts these.
-MAX_STARS = 3
+MAX_STARS = vocabulary.MAX_STARS
 
 TITLE_MAX = 40
 LINE_MAX = 120
@@ -81,13 +77,11 @@ def _describe(ch: str) -> str:
     return f"'{ch}' ({name})" if name else repr(ch)
 
 
-class Localized(_Frozen):
-    """One line of text in English and Bahasa Indonesia. Both are required and non-empty."""
+class _LocalizedText(_Frozen):
+    """One line of text, given in every declared language (the fields come from
+    game/vocabulary.py, so a new language is checked in every level without code here)."""
 
-    en: str = Field(min_length=1, max_length=STORY_MAX)
-    id: str = Field(min_length=1, max_length=STORY_MAX)
-
-    @field_validator("en", "id")
+    @field_validator("*")
     @classmethod
     def _showable(cls, text: str) -> str:
         bad = _unprintable(text)
@@ -98,36 +92,49 @@ class Localized(_Frozen):
                 {"character": _describe(bad), "suggestion": "Use words instead of emoji or symbols."})
         return text
 
+    @property
+    def texts(self) -> dict[str, str]:
+        """The text by language code: {"en": ..., "id": ...}."""
+        return {code: getattr(self, code) for code in LANGUAGES}
+
     def get(self, lang: str) -> str:
-        """The text in `lang` ("en" or "id"); any other language falls back to English."""
-        return self.id if lang == "id" else self.en
+        """The text in `lang`; a language the game does not speak falls back to the default."""
+        return getattr(self, lang if lang in LANGUAGES else vocabulary.DEFAULT_LANGUAGE)
 
     def __str__(self) -> str:
-        return f"{self.en} / {self.id}"
+        return " / ".join(self.texts.values())
+
+
+#: A text in every language: `Localized(en="Happy", id="Senang")`; all are required and non-empty.
+Localized = create_model(
+    "Localized", __base__=_LocalizedText, __module__=__name__,
+    **{code: (str, Field(min_length=1, max_length=STORY_MAX)) for code in LANGUAGES})
+
+
+def _language_name(code: str) -> str:
+    return vocabulary.language(code).english_name
 
 
 def _check_spoken(text: Localized) -> Localized:
-    for lang in LANGUAGES:
-        line = text.get(lang)
+    for lang, line in text.texts.items():
         for ch in line:
             if not (ch.isalnum() or unicodedata.category(ch).startswith("M") or ch in SPOKEN_PUNCTUATION):
                 raise PydanticCustomError(
                     "unspeakable_character",
                     "The spoken {lang} line has {character}, which the voice would read out "
                     "by name or skip.",
-                    {"lang": "English" if lang == "en" else "Indonesian", "character": _describe(ch),
+                    {"lang": _language_name(lang), "character": _describe(ch),
                      "suggestion": "Write it as words; keep only letters and . , ! ? ' - in spoken lines."})
     return text
 
 
 def _limit(text: Localized, max_chars: int, what: str) -> Localized:
-    for lang in LANGUAGES:
-        if len(text.get(lang)) > max_chars:
+    for lang, line in text.texts.items():
+        if len(line) > max_chars:
             raise PydanticCustomError(
                 "text_too_long",
                 "The {lang} {what} is {n} characters long; at most {max} fit on the screen.",
-                {"lang": "English" if lang == "en" else "Indonesian", "what": what,
-                 "n": len(text.get(lang)), "max": max_chars,
+                {"lang": _language_name(lang), "what": what, "n": len(line), "max": max_chars,
                  "suggestion": "Make it shorter: young children read a few words at a time."})
     return text
 
