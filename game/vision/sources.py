@@ -4,12 +4,21 @@ Every source reconnects with back-off after a failure and reports a status the U
 show. A realtime source paces its frames like a camera (a video plays at its own fps, a
 folder at the fps given); a non-realtime one hands frames out as fast as they are read,
 for `classify`, `analyze` and benchmarks.
+
+OpenCV's own log lines (a V4L2 "can't open camera by index" warning on every retry, FFmpeg's
+decoder complaints) stay out of the terminal unless `--verbose` asked for them
+(EMOTION_GAME_VERBOSE=1, or OpenCV's own OPENCV_LOG_LEVEL set): instead a webcam that is not
+there gets one plain line per outage ("no camera found at index 0; retrying") through the
+`game.vision.sources` logger, which Python prints to stderr when nobody configured logging.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,6 +30,35 @@ from game.vision.observation import CameraStatus
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg"}
+
+#: "1" (set by `emotion-game --verbose`): let OpenCV's and FFmpeg's own lines through.
+VERBOSE_ENV = "EMOTION_GAME_VERBOSE"
+_OPENCV_SILENT = 0   # cv2.setLogLevel's LOG_LEVEL_SILENT
+
+log = logging.getLogger(__name__)
+
+
+def native_logs_wanted() -> bool:
+    """True when the user asked to see OpenCV's own log lines."""
+    return os.environ.get(VERBOSE_ENV) == "1" or "OPENCV_LOG_LEVEL" in os.environ
+
+
+@contextmanager
+def opencv_quiet():
+    """OpenCV (and the FFmpeg inside it) says nothing on the terminal while this is open,
+    unless native_logs_wanted(). Process-wide while it lasts: OpenCV has one log level."""
+    if native_logs_wanted():
+        yield
+        return
+    # FFmpeg's level is read from the environment once, when OpenCV first opens a video file;
+    # AV_LOG_QUIET (-8) keeps "[mjpeg @ 0x...] overread" and the like off C's stderr.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    previous = cv2.getLogLevel()
+    cv2.setLogLevel(_OPENCV_SILENT)
+    try:
+        yield
+    finally:
+        cv2.setLogLevel(previous)
 
 
 @dataclass(frozen=True)
@@ -87,16 +125,21 @@ class CameraSource:
     def _frame_name(self) -> str:
         return ""
 
+    def _outage_line(self, lost: bool) -> str | None:
+        """The one line for the terminal when this source stops giving frames (None: say nothing)."""
+        return None
+
     # -- the interface
     def read(self) -> Frame | None:
         """The next frame, paced in realtime mode; None when there is none right now."""
         with self._lock:
             if self._closed or self.status == CameraStatus.ENDED:
                 return None
-            if not self._is_open and not self._try_open():
-                return None
-            self._pace()
-            image = self._read_safely()
+            with opencv_quiet():
+                if not self._is_open and not self._try_open():
+                    return None
+                self._pace()
+                image = self._read_safely()
             if image is None:
                 if self._at_end():
                     self.status = CameraStatus.ENDED
@@ -147,7 +190,14 @@ class CameraSource:
         self._next_retry = now + self.backoff.delay(self._failures)
         self.status = CameraStatus.LOST if self._opened_once else CameraStatus.NO_CAMERA
         self.last_error = self.last_error or f"{self.describe}: cannot open"
+        if self._failures == 1:   # once per outage, not once per retry
+            self._announce(lost=self._opened_once)
         return False
+
+    def _announce(self, lost: bool) -> None:
+        line = self._outage_line(lost)
+        if line:
+            log.warning(line)
 
     def _fail(self, why: str) -> None:
         self.last_error = f"{self.describe}: {why}"
@@ -159,6 +209,8 @@ class CameraSource:
         self._failures += 1
         self._next_retry = self._clock() + self.backoff.delay(self._failures)
         self.status = CameraStatus.LOST if self._opened_once else CameraStatus.NO_CAMERA
+        if self._failures == 1:
+            self._announce(lost=self._opened_once)
 
     def _pace(self) -> None:
         if not self.realtime or self.fps <= 0:
@@ -201,6 +253,11 @@ class WebcamSource(CameraSource):
             self._capture.release()
             self._capture = None
 
+    def _outage_line(self, lost: bool) -> str:
+        if lost:
+            return f"the camera at index {self.index} stopped sending pictures; retrying"
+        return f"no camera found at index {self.index}; retrying"
+
 
 class VideoFileSource(CameraSource):
     def __init__(self, path: str | Path, realtime: bool = True, loop: bool = False, **kwargs):
@@ -211,6 +268,8 @@ class VideoFileSource(CameraSource):
         self._capture: cv2.VideoCapture | None = None
         self._ended = False
         self.frame_count = 0
+        #: Set when the file turns out damaged or cut short (shown by `analyze`, logged once).
+        self.problem: str | None = None
 
     def _open(self) -> bool:
         if not self.path.is_file():
@@ -230,14 +289,29 @@ class VideoFileSource(CameraSource):
 
     def _read(self) -> np.ndarray | None:
         ok, image = self._capture.read()
+        if not ok:
+            self._note_if_cut_short()
         if not ok and self.loop and self._count > 0:
             self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
             ok, image = self._capture.read()
         if not ok:
-            # End of file (not a failure) when we were past the last frame.
+            # End of file (not a failure) when we were past the last frame, or at the last frame
+            # a damaged file can give: reopening would only play it again from the start.
             position = int(self._capture.get(cv2.CAP_PROP_POS_FRAMES) or 0)
-            self._ended = not self.loop and (self.frame_count == 0 or position >= self.frame_count - 1)
+            at_end = self.frame_count == 0 or position >= self.frame_count - 1 or self.problem is not None
+            self._ended = not self.loop and at_end
         return image if ok else None
+
+    def _note_if_cut_short(self) -> None:
+        """A file whose header promises more frames than can be decoded is damaged or was cut
+        short (a recording that stopped mid-write): say so once, do not pass it off as the end."""
+        if self.problem is not None or not self.frame_count or not self.path.is_file():
+            return
+        position = int(self._capture.get(cv2.CAP_PROP_POS_FRAMES) or 0)
+        if position < self.frame_count - 1:
+            self.problem = (f"{self.path.name} is damaged or cut short: only {position} of its "
+                            f"{self.frame_count} frames can be read")
+            log.warning(self.problem + ("; playing those again from the start" if self.loop else "; it ends there"))
 
     def _at_end(self) -> bool:
         return self._ended
