@@ -19,10 +19,15 @@ from typing import Callable, Iterator
 import numpy as np
 
 from game.vision.detector import iou, turned_away
+from game.vision.labelling import DEFAULT_THRESHOLD, NONE, face_label
 
-UNCERTAIN = "uncertain"
 POSITIVE, NEGATIVE = ("happy",), ("sad", "fear")
-FACES_COLUMNS = ["frame", "time_s", "face_id", "x", "y", "w", "h", "happy", "sad", "fear", "label", "file"]
+EMOTION_LABELS = ("happy", "sad", "fear")
+
+
+def faces_columns(prob_columns: tuple[str, ...] = EMOTION_LABELS) -> list[str]:
+    """faces.csv's header: one probability column per model reading (happy, sad, fear, ...)."""
+    return ["frame", "time_s", "face_id", "x", "y", "w", "h", *prob_columns, "label", "file"]
 
 
 # ---------------------------------------------------------------- tracking (pure)
@@ -67,20 +72,6 @@ class IouTracker:
         return [int(i) for i in ids]
 
 
-#: A label must also lead clearly (as in the game's positive/negative shares): a calm face,
-#: which gives none of the three labels much probability, is "uncertain", not a weak emotion.
-LEAD_MIN = 0.5
-
-
-def label_of(probs: dict[str, float], thresholds: dict[str, float],
-             lead_scale: dict[str, float] | None = None) -> str:
-    """The leading emotion, or 'uncertain' when it does not reach its threshold or LEAD_MIN
-    (put on the model's scale like a level threshold, see ModelCard.level_threshold)."""
-    top = max(probs, key=probs.get)
-    lead_min = LEAD_MIN * (lead_scale or {}).get(top, 1.0)
-    return top if probs[top] >= max(thresholds.get(top, lead_min), lead_min) else UNCERTAIN
-
-
 def longest_run(times: list[float], flags: list[bool], step_s: float) -> dict:
     """The longest stretch of consecutive True flags, in seconds (start, end, seconds)."""
     best = {"start_s": None, "end_s": None, "seconds": 0.0}
@@ -99,7 +90,7 @@ def longest_run(times: list[float], flags: list[bool], step_s: float) -> dict:
 
 def shares(labels: list[str]) -> dict[str, float]:
     n = max(1, len(labels))
-    out = {k: round(sum(label == k for label in labels) / n, 4) for k in ("happy", "sad", "fear", UNCERTAIN)}
+    out = {k: round(sum(label == k for label in labels) / n, 4) for k in (*EMOTION_LABELS, NONE)}
     out["positive"] = round(sum(label in POSITIVE for label in labels) / n, 4)
     out["negative"] = round(sum(label in NEGATIVE for label in labels) / n, 4)
     return out
@@ -123,16 +114,21 @@ def iter_input(path: Path, every: int, problems: list[str]) -> tuple[Iterator[In
     """(frames, fps or None for photos, expected frame count)."""
     import cv2
 
-    from game.vision.sources import IMAGE_SUFFIXES
+    from game.vision.observation import CameraStatus
+    from game.vision.sources import IMAGE_SUFFIXES, VideoFileSource, opencv_quiet
 
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file())
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
 
         def photos():
             for i, file in enumerate(files):
-                image = cv2.imread(str(file), cv2.IMREAD_COLOR) if file.suffix.lower() in IMAGE_SUFFIXES else None
+                image = None
+                if file.suffix.lower() in IMAGE_SUFFIXES:
+                    with opencv_quiet():
+                        image = cv2.imread(str(file), cv2.IMREAD_COLOR)
                 if image is None:
-                    problems.append(f"{file.name}: not a readable image, skipped")
+                    problems.append(f"{file.name}: " + ("not a readable image" if file.suffix.lower() in IMAGE_SUFFIXES
+                                                        else "not a photo") + ", skipped")
                     continue
                 yield InputFrame(i, float(i), image, file.name, True)
         return photos(), None, len(files)
@@ -143,55 +139,66 @@ def iter_input(path: Path, every: int, problems: list[str]) -> tuple[Iterator[In
         if image is None:
             raise InputError(f"{path}: not a readable image")
         return iter([InputFrame(0, 0.0, image, path.name, True)]), None, 1
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
+    source = VideoFileSource(path, realtime=False, announce=False)
+    first = source.read()
+    if first is None:
+        source.close()
+        if source.status == CameraStatus.ENDED or source.problem:
+            raise InputError(f"{path}: the video has no readable frames (corrupt or empty)")
         raise InputError(f"{path}: not a readable video or image")
-    fps = capture.get(cv2.CAP_PROP_FPS) or 0.0
-    fps = fps if 1 <= fps <= 240 else 25.0
-    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-    ok, first = capture.read()
-    if not ok:
-        capture.release()
-        raise InputError(f"{path}: the video has no readable frames (corrupt or empty)")
+    fps = source.fps if 1 <= source.fps <= 240 else 25.0
 
     def frames():
-        index, image = 0, first
+        frame = first
         try:
-            while image is not None:
-                if index % every == 0:
-                    yield InputFrame(index, index / fps, image, path.name, index == 0)
-                ok, image = capture.read()
-                image = image if ok else None
-                index += 1
+            while frame is not None:
+                if frame.index % every == 0:
+                    yield InputFrame(frame.index, frame.index / fps, frame.image, path.name, frame.index == 0)
+                frame = source.read()
+            if source.problem:
+                problems.append(f"{source.problem}; the rest of the video was not analysed")
+            elif source.status != CameraStatus.ENDED:
+                problems.append(f"{path.name}: {source.last_error or 'reading stopped'}; the rest was not analysed")
         finally:
-            capture.release()
-    return frames(), fps, count
+            source.close()
+    return frames(), fps, source.frame_count
 
 
 # ---------------------------------------------------------------- the analysis
-def progress_bar(done: int, total: int, started: float, stream=sys.stderr, width: int = 30) -> None:
-    quiet_step = max(1, total // 10)  # not a terminal (a log file): about ten lines in all
-    if total <= 0 or (not stream.isatty() and done < total and done % quiet_step):
+def progress_bar(done: int, total: int, started: float, stream=None, width: int = 30) -> None:
+    """A bar on stderr, redrawn in place on a terminal; about ten plain lines in a log file."""
+    stream = stream or sys.stderr
+    tty = stream.isatty()
+    quiet_step = max(1, total // 10)
+    if total <= 0 or (not tty and done < total and done % quiet_step):
         return
     fraction = min(1.0, done / total)
     elapsed = time.perf_counter() - started
     eta = elapsed / fraction - elapsed if fraction > 0 else 0
-    stream.write(f"\r[{'#' * int(width * fraction):<{width}}] {done}/{total} frames, {eta:4.0f} s left")
-    if done >= total:
-        stream.write("\n")
+    line = f"[{'#' * int(width * fraction):<{width}}] {done}/{total} frames, {eta:4.0f} s left"
+    stream.write(f"\r{line}" + ("\n" if done >= total else "") if tty else line + "\n")
     stream.flush()
 
 
+def prob_columns(pipeline) -> tuple[str, ...]:
+    """The readings the pipeline gives for each face, in the model's order (neutral too, if read)."""
+    return tuple(getattr(pipeline.classifier, "read_labels", None) or pipeline.labels)
+
+
 def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int = 1, annotate: bool = False,
-            max_faces: int = 1, progress: Callable[[int, int, float], None] | None = progress_bar) -> dict:
-    """Run the analysis and write faces.csv, summary.json, summary.txt (and annotated.mp4)."""
+            max_faces: int = 1, threshold: float = DEFAULT_THRESHOLD,
+            progress: Callable[[int, int, float], None] | None = progress_bar) -> dict:
+    """Run the analysis and write faces.csv, summary.json, summary.txt (and annotated.mp4).
+
+    `threshold` is the mark a face's leading expression must reach to be named (on the levels'
+    scale, see game.vision.labelling.face_label); below it the face is "none"."""
     path, out_dir = Path(path), Path(out_dir)
     if pipeline is None:
         from game.vision.pipeline import FacePipeline
 
         pipeline = FacePipeline()
-    thresholds = dict(pipeline.classifier.card.thresholds)
-    lead_scale = dict(pipeline.classifier.card.level_threshold_scale)
+    scale = dict(pipeline.classifier.card.level_threshold_scale)
+    columns = prob_columns(pipeline)
     problems: list[str] = []
     frames, fps, expected = iter_input(path, max(1, every), problems)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -200,12 +207,13 @@ def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int 
     writer = None
     per_face: dict[int, dict] = {}
     times, files, no_face, crowded, counts, away = [], [], [], [], [], []
+    photos: list[dict] = []
     running_labels: list[str] = []
     started = time.perf_counter()
     done = 0
     with open(out_dir / "faces.csv", "w", newline="", encoding="utf-8") as handle:
         rows = csv.writer(handle)
-        rows.writerow(FACES_COLUMNS)
+        rows.writerow(faces_columns(columns))
         for frame in frames:
             if frame.new_scene and not fps:
                 tracker = IouTracker(max_gap=0, next_id=tracker.next_id)
@@ -217,11 +225,11 @@ def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int 
             ids = tracker.update(frame.index, [f.face.box for f in faces])
             labels = []
             for face_id, face in zip(ids, faces):
-                label = label_of(face.probs, thresholds, lead_scale)
+                label = face_label(face.probs, threshold, scale)
                 labels.append(label)
                 x, y, w, h = face.face.box
-                rows.writerow([frame.index, f"{frame.time_s:.3f}", face_id, x, y, w, h,
-                               *(f"{face.probs.get(k, 0.0):.4f}" for k in ("happy", "sad", "fear")), label, frame.file])
+                rows.writerow([frame.index, f"{frame.time_s:.3f}" if fps else "", face_id, x, y, w, h,
+                               *(f"{face.probs.get(k, 0.0):.4f}" for k in columns), label, frame.file])
                 info = per_face.setdefault(face_id, {"frames": 0, "first_s": frame.time_s, "labels": [],
                                                      "away": [], "times": []})
                 info["frames"] += 1
@@ -230,6 +238,9 @@ def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int 
                 info["away"].append(turned_away(face.face))
                 info["times"].append(frame.time_s)
             running_labels.extend(labels)
+            if not fps:
+                photos.append({"file": frame.file, "faces": len(faces), "labels": labels,
+                               "face_ids": ids})
             times.append(frame.time_s)
             files.append(frame.file)
             counts.append(len(faces))
@@ -239,27 +250,37 @@ def analyze(path: str | Path, out_dir: str | Path, *, pipeline=None, every: int 
             if annotate:
                 writer = _annotate(writer, out_dir, frame, faces, ids, labels, running_labels, fps or 1.0)
             done += 1
-            if progress:
+            if progress and fps:   # photos are quick; a video is what takes minutes
                 progress(done, max(1, expected // max(1, every)) if fps else expected, started)
     if writer is not None:
         writer.release()
+    if progress is progress_bar and fps and sys.stderr.isatty() and 0 < done < expected // max(1, every):
+        sys.stderr.write("\n")   # a video that ended early: the bar stops short, the next line starts clean
     wall = time.perf_counter() - started
     if done == 0:
         raise InputError(f"{path}: nothing could be read" + (f" ({'; '.join(problems[:3])})" if problems else ""))
     duration = (times[-1] + step_s) if fps else None
+    if fps:
+        faces_seen = {
+            str(face_id): {
+                "frames": info["frames"], "first_s": round(info["first_s"], 3), "last_s": round(info["last_s"], 3),
+                "shares": shares(info["labels"]),
+                "longest_looking_away": longest_run(info["times"], info["away"], step_s),
+            } for face_id, info in sorted(per_face.items())
+        }
+    else:   # photos have no timeline: a face is where it was found and what it showed
+        faces_seen = {str(face_id): {"file": photo["file"], "label": label}
+                      for photo in photos for face_id, label in zip(photo["face_ids"], photo["labels"])}
     summary = {
         "input": str(path),
         "kind": "video" if fps else ("photos" if path.is_dir() else "photo"),
         "frames_analysed": done,
         "every": every,
+        "threshold": threshold,
         "duration_s": round(duration, 3) if duration else None,
-        "faces": {
-            str(face_id): {
-                "frames": info["frames"], "first_s": round(info["first_s"], 3), "last_s": round(info["last_s"], 3),
-                "shares": shares(info["labels"]),
-                "longest_looking_away": longest_run(info["times"], info["away"], step_s) if fps else None,
-            } for face_id, info in sorted(per_face.items())
-        },
+        "faces": faces_seen,
+        "photos": None if fps else [{k: v for k, v in photo.items() if k != "face_ids"} for photo in photos],
+        "photos_without_face": None if fps else [photo["file"] for photo in photos if not photo["faces"]],
         "overall": shares(running_labels),
         "max_faces": max_faces,
         "longest_without_face": longest_run(times, no_face, step_s) if fps else None,
@@ -303,14 +324,14 @@ def _annotate(writer, out_dir: Path, frame: InputFrame, faces, ids, labels, runn
     if writer is None:
         writer = cv2.VideoWriter(str(out_dir / "annotated.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps,
                                  (image.shape[1], image.shape[0]))
-    colours = {"happy": (60, 180, 255), "sad": (220, 120, 60), "fear": (180, 80, 200), UNCERTAIN: (160, 160, 160)}
+    colours = {"happy": (60, 180, 255), "sad": (220, 120, 60), "fear": (180, 80, 200), NONE: (160, 160, 160)}
     for face_id, face, label in zip(ids, faces, labels):
         x, y, w, h = face.face.box
         cv2.rectangle(image, (x, y), (x + w, y + h), colours[label], 2)
         cv2.putText(image, f"#{face_id} {label} {max(face.probs.values()):.2f}", (x, max(12, y - 6)),
                     cv2.FONT_HERSHEY_SIMPLEX, 0.5, colours[label], 1, cv2.LINE_AA)
     s = shares(running_labels)
-    text = f"positive {s['positive']:.0%}  negative {s['negative']:.0%}  uncertain {s[UNCERTAIN]:.0%}"
+    text = f"positive {s['positive']:.0%}  negative {s['negative']:.0%}  none {s[NONE]:.0%}"
     cv2.rectangle(image, (0, image.shape[0] - 24), (image.shape[1], image.shape[0]), (0, 0, 0), -1)
     cv2.putText(image, text, (8, image.shape[0] - 7), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
     if image.shape[:2] == (int(writer.get(cv2.CAP_PROP_FRAME_HEIGHT) or image.shape[0]),
@@ -324,25 +345,35 @@ def _annotate(writer, out_dir: Path, frame: InputFrame, faces, ids, labels, runn
 
 def summary_text(summary: dict) -> str:
     o = summary["overall"]
-    lines = [f"Analysis of {summary['input']} ({summary['kind']}, {summary['frames_analysed']} frames analysed)", ""]
+    unit = "frames" if summary["kind"] == "video" else ("photos" if summary["kind"] == "photos" else "photo")
+    lines = [f"Analysis of {summary['input']} ({summary['kind']}, {summary['frames_analysed']} {unit} analysed)", ""]
     lines.append(f"All faces together: positive (happy) {o['positive']:.0%}, negative (sad or scared) "
-                 f"{o['negative']:.0%}, uncertain {o[UNCERTAIN]:.0%}.")
+                 f"{o['negative']:.0%}, none of these {o[NONE]:.0%}.")
     lines.append(f"  happy {o['happy']:.0%}, sad {o['sad']:.0%}, scared {o['fear']:.0%}")
     lines.append("")
-    lines.append(f"{len(summary['faces'])} face(s) followed:")
-    for face_id, info in summary["faces"].items():
-        s = info["shares"]
-        lines.append(f"  face {face_id}: seen in {info['frames']} frames ({info['first_s']:.1f}-{info['last_s']:.1f} s): "
-                     f"happy {s['happy']:.0%}, sad {s['sad']:.0%}, scared {s['fear']:.0%}, uncertain {s[UNCERTAIN]:.0%}")
     if summary["kind"] == "video":
+        lines.append(f"{len(summary['faces'])} face(s) followed:")
+        for face_id, info in summary["faces"].items():
+            s = info["shares"]
+            lines.append(f"  face {face_id}: seen in {info['frames']} frames ({info['first_s']:.1f}-{info['last_s']:.1f} s): "
+                         f"happy {s['happy']:.0%}, sad {s['sad']:.0%}, scared {s['fear']:.0%}, none {s[NONE]:.0%}")
         gap, away = summary["longest_without_face"], summary["longest_looking_away"]
         lines.append("")
         lines.append(f"Longest time with no face: {gap['seconds']:.1f} s"
                      + (f" (from {gap['start_s']:.1f} s)" if gap["start_s"] is not None else ""))
         lines.append(f"Longest time everyone looked away: {away['seconds']:.1f} s"
                      + (f" (from {away['start_s']:.1f} s)" if away["start_s"] is not None else ""))
+    else:
+        lines.append(f"{len(summary['faces'])} face(s) in {len(summary['photos'])} photo(s):")
+        for photo in summary["photos"]:
+            found = (f"{photo['faces']} face(s): " + ", ".join(photo["labels"])) if photo["faces"] else "no face"
+            lines.append(f"  {photo['file']}: {found}")
+        missing = summary["photos_without_face"]
+        lines.append("")
+        lines.append(f"Photos with no face ({len(missing)}): " + (", ".join(missing) if missing else "none"))
     crowded = summary["crowded_moments"]
-    lines.append(f"Moments with more than {summary['max_faces']} face(s): {len(crowded)}")
+    lines.append(f"{'Moments' if summary['kind'] == 'video' else 'Photos'} with more than "
+                 f"{summary['max_faces']} face(s): {len(crowded)}")
     for moment in crowded[:10]:
         lines.append("  " + ", ".join(f"{k} {v}" for k, v in moment.items()))
     lines.append("")

@@ -260,10 +260,12 @@ class WebcamSource(CameraSource):
 
 
 class VideoFileSource(CameraSource):
-    def __init__(self, path: str | Path, realtime: bool = True, loop: bool = False, **kwargs):
+    def __init__(self, path: str | Path, realtime: bool = True, loop: bool = False, announce: bool = True,
+                 **kwargs):
         super().__init__(realtime=realtime, **kwargs)
         self.path = Path(path)
         self.loop = loop
+        self.announce = announce   # False: the caller reports `problem` itself (classify, analyze)
         self.describe = f"video {self.path.name}"
         self._capture: cv2.VideoCapture | None = None
         self._ended = False
@@ -311,7 +313,8 @@ class VideoFileSource(CameraSource):
         if position < self.frame_count - 1:
             self.problem = (f"{self.path.name} is damaged or cut short: only {position} of its "
                             f"{self.frame_count} frames can be read")
-            log.warning(self.problem + ("; playing those again from the start" if self.loop else "; it ends there"))
+            if self.announce:
+                log.warning(self.problem + ("; playing those again from the start" if self.loop else "; it ends there"))
 
     def _at_end(self) -> bool:
         return self._ended

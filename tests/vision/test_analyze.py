@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 from game.vision.card import load_card
-from game.vision.analyze import InputError, IouTracker, analyze, label_of, longest_run, shares
+from game.vision.analyze import InputError, IouTracker, analyze, faces_columns, longest_run, prob_columns, shares
 from tools.make_test_video import make_video
 
 
@@ -40,15 +40,9 @@ def test_tracker_keeps_ids_and_starts_new_ones():
 
 
 def test_pure_helpers():
-    assert label_of({"happy": 0.4, "sad": 0.35, "fear": 0.25}, {"happy": 0.5}) == "uncertain"
-    assert label_of({"happy": 0.6, "sad": 0.2, "fear": 0.2}, {"happy": 0.5}) == "happy"
-    assert label_of({"happy": 0.45, "sad": 0.3, "fear": 0.25}, {"happy": 0.3}) == "uncertain"  # not leading
-    # a model whose outputs need not sum to one: the lead is put on its scale
-    assert label_of({"happy": 0.3, "sad": 0.05, "fear": 0.05}, {"happy": 0.2}) == "uncertain"
-    assert label_of({"happy": 0.3, "sad": 0.05, "fear": 0.05}, {"happy": 0.2}, {"happy": 0.5}) == "happy"
     run = longest_run([0, 1, 2, 3, 4], [False, True, True, False, True], 1.0)
     assert run == {"start_s": 1, "end_s": 3.0, "seconds": 2.0}
-    s = shares(["happy", "sad", "fear", "uncertain"])
+    s = shares(["happy", "sad", "fear", "none"])
     assert s["positive"] == 0.25 and s["negative"] == 0.5
 
 
@@ -60,7 +54,8 @@ def test_two_faces_known_segments(two_face_clip, pipeline, tmp_path):
     sides = {}
     with open(tmp_path / "out" / "faces.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["frame", "time_s", "face_id", "x", "y", "w", "h", "happy", "sad", "fear", "label", "file"]
+    assert list(rows[0]) == faces_columns(prob_columns(pipeline))
+    assert faces_columns()[:10] == ["frame", "time_s", "face_id", "x", "y", "w", "h", "happy", "sad", "fear"]
     for row in rows:
         centre = int(row["x"]) + int(row["w"]) / 2
         sides.setdefault(row["face_id"], set()).add(centre > 260)
