@@ -1,4 +1,4 @@
-"""Per-child calibration and difficulty: the thresholds a round really uses.
+"""Per-child calibration: a calm face's baseline, and how it raises a round's threshold.
 
 Some children's resting faces read as a little sad or a little scared to the model. With a
 fixed threshold such a child "matches" without trying, which teaches nothing. So at a child's
@@ -17,11 +17,10 @@ The cap keeps a match reachable for every child.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 import numpy as np
 
-from game.play.rules import FaceState, RoundSpec, face_state
+from game.play.rules import FaceState, face_state
 from game.vision.observation import Observation
 
 CALM_SECONDS = 4.0          # how long the child holds a calm face
@@ -85,35 +84,3 @@ class CalmFaceRecorder:
         if len(self.samples) < MIN_FACE_FRAMES:
             return None
         return baseline_from(self.samples, self.labels)
-
-
-class Difficulty(str, Enum):
-    """Teacher's setting: how strong and how long a face must be, and how much time there is."""
-
-    EASY = "easy"
-    NORMAL = "normal"
-    HARD = "hard"
-
-    @property
-    def threshold_shift(self) -> float:
-        return {"easy": -0.05, "normal": 0.0, "hard": 0.05}[self.value]
-
-    @property
-    def hold_factor(self) -> float:
-        return {"easy": 0.75, "normal": 1.0, "hard": 1.25}[self.value]
-
-    @property
-    def time_factor(self) -> float:
-        return {"easy": 1.5, "normal": 1.0, "hard": 0.8}[self.value]
-
-
-def round_spec(emotion: str, threshold: float, hold_s: float, time_limit_s: float, *,
-               baseline: dict[str, float] | None = None,
-               difficulty: Difficulty = Difficulty.NORMAL, threshold_scale: float = 1.0) -> RoundSpec:
-    """The rules one attempt is judged by: level values (the threshold put on the model's scale,
-    see ModelCard.level_threshold), then difficulty, then calibration."""
-    shifted = min(0.95, max(0.05, (threshold + difficulty.threshold_shift) * threshold_scale))
-    calibrated = adapted_threshold(shifted, (baseline or {}).get(emotion))
-    return RoundSpec(emotion=emotion, threshold=round(min(calibrated, 0.95), 4),
-                     hold_s=hold_s * difficulty.hold_factor,
-                     time_limit_s=time_limit_s * difficulty.time_factor)

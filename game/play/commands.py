@@ -1,8 +1,13 @@
-"""`emotion-game play`: the kiosk game. Argument parsing only; the work is in game.play.launch."""
+"""`emotion-game play`: the kiosk game. Argument parsing only; game.play.build wires the game."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+from game.vocabulary import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +20,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                       help="webcam index, video file, or folder of images (default: 0)")
     play.add_argument("--child", default=None, metavar="NAME", help="play as this child (created if new)")
     play.add_argument("--level", default=None, metavar="ID_OR_PATH", help="a level id, or the path of a level file")
-    play.add_argument("--lang", default="en", choices=("en", "id"), help="en (English) or id (Bahasa Indonesia)")
+    play.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=[lang.code for lang in LANGUAGES],
+                      help=" or ".join(f"{lang.code} ({lang.name})" for lang in LANGUAGES))
     play.add_argument("--windowed", action="store_true", help="a window instead of fullscreen (Esc quits)")
     play.add_argument("--mute", action="store_true", help="no sounds and no voice; captions only")
     play.add_argument("--seconds", type=float, default=None, metavar="N", help="quit after N seconds (tests)")
@@ -29,7 +35,40 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     play.set_defaults(func=run_play)
 
 
-def run_play(args: argparse.Namespace) -> int:
-    from game.play.launch import play
+def options_from_args(args: argparse.Namespace):
+    """The command line as game.play.build.GameOptions."""
+    from game.play.build import GameOptions
 
-    return play(args)
+    return GameOptions(lang=args.lang, mute=args.mute, difficulty=args.difficulty, camera=args.camera,
+                       window="windowed" if args.windowed else "fullscreen",
+                       model=Path(args.model) if args.model else None,
+                       levels_dir=Path(args.levels_dir) if args.levels_dir else None, level=args.level,
+                       db=args.db, screenshots=Path(args.screenshots) if args.screenshots else None)
+
+
+def run_play(args: argparse.Namespace) -> int:
+    import pygame
+
+    from game.play.build import BuildError, build_game, start
+
+    try:
+        game = build_game(options_from_args(args))
+    except BuildError as exc:
+        print(f"emotion-game play: {exc}", file=sys.stderr)
+        return 2
+    try:
+        start(game, args.child)
+        game.run(seconds=args.seconds, fps=args.fps)
+    finally:
+        game.close()
+        game.store.store.close()
+        stats = game.frame_stats()
+        stats["screenshots"] = {k: str(v) for k, v in game.screenshots.items()}
+        if args.stats:
+            Path(args.stats).write_text(json.dumps(stats, indent=2))
+        if stats.get("frames"):
+            print(f"ui frame ms: p50 {stats['ui_frame_ms_p50']} p99 {stats['ui_frame_ms_p99']} "
+                  f"(UI thread CPU p50 {stats['ui_frame_cpu_ms_p50']} p99 {stats['ui_frame_cpu_ms_p99']}) "
+                  f"over {stats['frames']} frames", file=sys.stderr)
+        pygame.quit()
+    return 0

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Iterable
 
 from game.vision.observation import CameraStatus, Observation
+from game.vocabulary import Valence, labels_with
 
 #: An observation older than this is stale: the camera or the model has stalled. Generous,
 #: because a busy kiosk may starve the vision thread for a moment, and a stall only pauses
@@ -124,9 +125,9 @@ class Outcome(str, Enum):
     TIMEOUT = "timeout"
 
 
-#: Valence of the labels, for the teacher's "positive / negative / other" shares.
-POSITIVE_LABELS = frozenset({"happy"})
-NEGATIVE_LABELS = frozenset({"sad", "fear", "angry", "disgust"})
+#: Valence of the labels, for the teacher's "positive / negative / other" shares (game/vocabulary.py).
+POSITIVE_LABELS = labels_with(Valence.POSITIVE)
+NEGATIVE_LABELS = labels_with(Valence.NEGATIVE)
 #: A label "leads" a frame only when it is clearly ahead; a neutral face (which the model
 #: spreads evenly over its labels) leads with nothing and counts as "other".
 LEAD_MIN = 0.5

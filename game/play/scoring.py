@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from game.vocabulary import MAX_STARS
+
 BASE_POINTS = 100
 MAX_SPEED_BONUS = 100
 STREAK_BONUS_PER_MATCH = 10
 MAX_STREAK_BONUS = 50
-MAX_STARS = 3
 
 
 def match_points(time_to_match_s: float, hold_s: float, time_limit_s: float) -> int:

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-UI_DIR = Path(__file__).resolve().parents[2] / "assets" / "ui"
-LANGUAGES = ("en", "id")
-LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
+from game import vocabulary
+from game.resources import assets_dir
 
 Colour = tuple[int, int, int]
 
@@ -51,8 +50,8 @@ class Phrases:
     problems: tuple[str, ...] = ()
 
     def get(self, key: str, lang: str, **values: Any) -> str:
-        table = self.by_lang.get(lang) or self.by_lang["en"]
-        text = table.get(key, self.by_lang["en"].get(key))
+        table = self.by_lang.get(lang) or self.by_lang[vocabulary.DEFAULT_LANGUAGE]
+        text = table.get(key, self.by_lang[vocabulary.DEFAULT_LANGUAGE].get(key))
         if text is None:
             return key  # visible to a developer, harmless to a child
         if isinstance(text, list):
@@ -60,8 +59,8 @@ class Phrases:
         return str(text).format(**values) if values else str(text)
 
     def choices(self, key: str, lang: str) -> list[str]:
-        table = self.by_lang.get(lang) or self.by_lang["en"]
-        value = table.get(key, self.by_lang["en"].get(key, []))
+        table = self.by_lang.get(lang) or self.by_lang[vocabulary.DEFAULT_LANGUAGE]
+        value = table.get(key, self.by_lang[vocabulary.DEFAULT_LANGUAGE].get(key, []))
         return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
     def pick(self, key: str, lang: str, turn: int, **values: Any) -> str:
@@ -73,20 +72,29 @@ class Phrases:
     def table(self, key: str, lang: str) -> dict[str, str]:
         """A small inline table such as teacher.difficulty_names, as {name: text}."""
         prefix = key + "."
-        english = {k[len(prefix):]: str(v) for k, v in self.by_lang["en"].items() if k.startswith(prefix)}
+        english = {k[len(prefix):]: str(v) for k, v in self.by_lang[vocabulary.DEFAULT_LANGUAGE].items() if k.startswith(prefix)}
         local = {k[len(prefix):]: str(v) for k, v in (self.by_lang.get(lang) or {}).items() if k.startswith(prefix)}
         return {**english, **local}
 
 
-def load_phrases(ui_dir: Path = UI_DIR) -> Phrases:
-    by_lang = {lang: _flatten(_read(ui_dir / f"{lang}.toml")) for lang in LANGUAGES}
+def ui_dir() -> Path:
+    """assets/ui: the game's words (one TOML file per language) and its theme."""
+    return assets_dir() / "ui"
+
+
+def load_phrases(folder: Path | None = None) -> Phrases:
+    folder = folder or ui_dir()
+    codes = vocabulary.LANGUAGE_CODES
+    by_lang = {lang: _flatten(_read(folder / f"{lang}.toml")) for lang in codes}
     problems = []
-    english = set(by_lang["en"])
-    for lang in LANGUAGES[1:]:
+    english = set(by_lang[vocabulary.DEFAULT_LANGUAGE])
+    for lang in codes:
+        if lang == vocabulary.DEFAULT_LANGUAGE:
+            continue
         for key in sorted(english - set(by_lang[lang])):
-            problems.append(f"{ui_dir / (lang + '.toml')}: no '{key}' (English is shown instead)")
+            problems.append(f"{folder / (lang + '.toml')}: no '{key}' (English is shown instead)")
         for key in sorted(set(by_lang[lang]) - english):
-            problems.append(f"{ui_dir / (lang + '.toml')}: '{key}' is not in en.toml and is never used")
+            problems.append(f"{folder / (lang + '.toml')}: '{key}' is not in en.toml and is never used")
     return Phrases(by_lang, tuple(problems))
 
 
@@ -99,29 +107,32 @@ def parse_colour(text: str) -> Colour:
 
 @dataclass(frozen=True)
 class Theme:
+    """The game's colours, and `size`: the logical canvas every scene lays out on (the window
+    scales it to the screen, see game.play.screen)."""
+
     colours: dict[str, Colour]
     confetti: tuple[Colour, ...]
-    emotions: dict[str, Colour]
     size: tuple[int, int]
-    extra: dict[str, Any] = field(default_factory=dict)
+    emotions: dict[str, Colour] = field(default_factory=lambda: {
+        e.name: parse_colour(e.colour) for e in vocabulary.EMOTIONS})
 
     def __getitem__(self, name: str) -> Colour:
         return self.colours[name]
 
     def emotion(self, label: str) -> Colour:
+        """An emotion's colour (game/vocabulary.py); the accent for anything else."""
         return self.emotions.get(label, self.colours["accent"])
 
 
-def load_theme(ui_dir: Path = UI_DIR) -> Theme:
-    data = _read(ui_dir / "theme.toml")
-    path = ui_dir / "theme.toml"
+def load_theme(folder: Path | None = None) -> Theme:
+    path = (folder or ui_dir()) / "theme.toml"
+    data = _read(path)
     try:
         raw = dict(data["colours"])
         confetti = tuple(parse_colour(c) for c in raw.pop("confetti", ["#ff7a59", "#ffc93c"]))
         colours = {name: parse_colour(value) for name, value in raw.items()}
-        emotions = {name: parse_colour(value) for name, value in data.get("emotions", {}).items()}
         layout = data.get("layout", {})
         size = (int(layout.get("width", 1280)), int(layout.get("height", 720)))
     except (KeyError, TypeError, ValueError, UiDataError) as exc:
         raise UiDataError(f"{path}: {exc}") from exc
-    return Theme(colours, confetti, emotions, size)
+    return Theme(colours, confetti, size)

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from game.levels import DEFAULT_ASSETS_DIR, load_levels
-from game.play.scenes import LevelMapScene
 from game.progress import open_store
 from game.speech import Speech
 from tests.play.harness import FPS, Driver, make_game, write_levels
@@ -88,7 +87,7 @@ class Kiosk:
         self.run(timeout_s, until=lambda g: g.scene.name == "summary")
         assert self.game.scene.name == "summary", self.game.scene.screenshot_key
         self.run(0.1)
-        self.game.go(LevelMapScene(self.game))
+        self.game.replace("map")
         self.run(0.1)
 
     def close(self) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.play.launch import VisionCamera
+from game.play.camera import VisionCamera
 from game.play.rules import FaceState
 from game.vision.card import DEFAULT_INPUT, DEFAULT_MODEL
 from game.vision.observation import CameraStatus

@@ -29,7 +29,7 @@ def test_database_locked_for_10_s_while_rounds_end(tmp_path):
     try:
         kiosk.start()
         kiosk.play_level(level)                      # the database is fine: saved at once
-        assert kiosk.game.writer.drain() and kiosk.store.pending_count() == 0
+        assert kiosk.game.store.writer.drain() and kiosk.store.pending_count() == 0
         assert len(stored_attempts(db)) == 2
 
         blocker = sqlite3.connect(db, isolation_level=None, timeout=0)
@@ -41,7 +41,7 @@ def test_database_locked_for_10_s_while_rounds_end(tmp_path):
             while time.monotonic() - locked_at < LOCK_S:
                 kiosk.play_level(level)
                 plays += 1
-            assert kiosk.game.writer.drain(timeout_s=5)
+            assert kiosk.game.store.writer.drain(timeout_s=5)
             waiting = kiosk.store.pending_count()
             note = kiosk.store.last_error
             journalled = journal_lines(tmp_path)
@@ -77,7 +77,8 @@ def test_database_disk_full_while_rounds_end(tmp_path):
         print(f"\nno tiny disk ({disk.reason}): SQLite's own 'disk is full' is injected instead")
     small = disk.path
     db = small / "progress.sqlite3"
-    store = open_store(f"sqlite:///{db}")
+    # The spare journal place is on the same full disk: nothing on disk can take the results.
+    store = open_store(f"sqlite:///{db}", spare_journal_dir=small / "state")
     failing = {"on": False}
     if not mounted:
         # Without root: SQLite's own "database or disk is full" on every write while "full".
@@ -91,14 +92,14 @@ def test_database_disk_full_while_rounds_end(tmp_path):
     try:
         kiosk.start()
         kiosk.play_level(level)
-        assert kiosk.game.writer.drain() and len(stored_attempts(db)) == 2
+        assert kiosk.game.store.writer.drain() and len(stored_attempts(db)) == 2
         if mounted:
             filler = disk.fill()
         failing["on"] = True
         kiosk.step_wall_s.clear()
         for _ in range(3):
             kiosk.play_level(level)
-        assert kiosk.game.writer.drain(timeout_s=10)
+        assert kiosk.game.store.writer.drain(timeout_s=10)
         assert max(kiosk.step_wall_s) < MAX_FRAME_S
         assert kiosk.store.pending_count() >= 9      # 6 attempts + 3 level results wait
         note = kiosk.store.last_error
@@ -149,7 +150,7 @@ def test_school_postgres_server_down_for_10_s_while_rounds_end(tmp_path):
         try:
             kiosk.start()
             kiosk.play_level(level)
-            assert kiosk.game.writer.drain() and kiosk.store.pending_count() == 0
+            assert kiosk.game.store.writer.drain() and kiosk.store.pending_count() == 0
 
             server.stop()
             down_at = time.monotonic()
@@ -158,7 +159,7 @@ def test_school_postgres_server_down_for_10_s_while_rounds_end(tmp_path):
             while time.monotonic() - down_at < LOCK_S:
                 kiosk.play_level(level)
                 plays += 1
-            assert kiosk.game.writer.drain(timeout_s=10)
+            assert kiosk.game.store.writer.drain(timeout_s=10)
             assert plays >= 2 and max(kiosk.step_wall_s) < MAX_FRAME_S
             assert kiosk.store.pending_count() >= 3 * plays
             assert "cannot be reached" in kiosk.store.last_error

@@ -14,11 +14,11 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game.play.app import Game, PlaySettings  # noqa: E402
-from game.play.ui_text import load_phrases, load_theme  # noqa: E402
+from game.play.app import Game  # noqa: E402
+from game.play.build import GameOptions, build_game  # noqa: E402
 from game.speech import Speech  # noqa: E402
 from game.vision.card import DEFAULT_MODEL  # noqa: E402
-from game.vision.observation import Mailbox, Observation  # noqa: E402
+from game.vision.observation import Observation  # noqa: E402
 from tests.play.observations import obs  # noqa: E402
 
 FPS = 30.0
@@ -113,8 +113,8 @@ class Driver:
         """Wait for the store calls made so far; True when answers wait for the game."""
         if not self.wait_for_store:
             return False
-        assert self.game.wait_for_store(30.0), "a progress store call did not answer in 30 s"
-        return self.game.store_answers_waiting()
+        assert self.game.store.wait(30.0), "a progress store call did not answer in 30 s"
+        return self.game.store.answers_waiting()
 
     def press(self, key: int, mod: int = 0) -> None:
         self.run(1 / FPS, [pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0)])
@@ -130,20 +130,18 @@ class Driver:
         return self.game.scene.screenshot_key
 
 
-def make_game(store, levels: list, *, screenshot_dir: Path | None = None, kiosk: bool = True,
-              lang: str = "en", speech: Speech | None = None) -> Game:
-    pygame.display.init()
-    pygame.font.init()
-    try:
-        pygame.mixer.init()
-    except pygame.error:
-        pass
-    theme = load_theme()
-    canvas = pygame.Surface(theme.size)
-    return Game(canvas=canvas, settings=PlaySettings(lang=lang, kiosk=kiosk, auto_next_s=3.0, kiosk_name="test"),
-                store=store, levels=levels, phrases=load_phrases(), theme=theme,
-                speech=speech or Speech(enabled=False), mailbox=Mailbox(), screenshot_dir=screenshot_dir)
+def game_options(store, levels: list, *, screenshot_dir: Path | None = None, kiosk: bool = True,
+                 lang: str = "en", speech: Speech | None = None) -> GameOptions:
+    """What the tests build the game with: `emotion-game play`'s options (so the same model
+    card and round rules), on an off-screen canvas, with no camera (the test fills the
+    mailbox), their own store and levels, and a quicker "try again?" screen."""
+    return GameOptions(lang=lang, camera=None, window="offscreen", kiosk=kiosk, levels=levels, store=store,
+                       screenshots=screenshot_dir, speech=speech or Speech(enabled=False),
+                       kiosk_name="test", auto_next_s=3.0)
 
+
+def make_game(store, levels: list, **kwargs) -> Game:
+    return build_game(game_options(store, levels, **kwargs), note=lambda text: None)
 
 
 def scene_checked_picker(data: Path, model: Path, accept, seed: int = 3):

@@ -5,17 +5,19 @@ from __future__ import annotations
 from game.vision.observation import CameraStatus, Observation
 
 LABELS = ("happy", "sad", "fear")
+#: A calm face as the shipped six-way model reads it: most of the probability on "neutral",
+#: so none of the three comes near a level's threshold on the model's scale.
+CALM = {"happy": 0.08, "sad": 0.15, "fear": 0.07}
 
 
 def obs(t: float, target: str | None = None, p: float = 0.0, *, probs: dict[str, float] | None = None,
         n_faces: int = 1, looking_away: bool = False, status: CameraStatus = CameraStatus.OK,
         frame_index: int | None = None) -> Observation:
     """One observation at time `t` (seconds). `target`/`p` set one smoothed probability and
-    spread the rest evenly; `probs` sets them all."""
+    spread the rest evenly; `probs` sets them all; neither: a calm face (CALM)."""
     if probs is None:
         rest = (1.0 - p) / (len(LABELS) - 1)
-        probs = {label: (p if label == target else rest) for label in LABELS} if target else \
-            {label: 1 / len(LABELS) for label in LABELS}
+        probs = {label: (p if label == target else rest) for label in LABELS} if target else dict(CALM)
     face = n_faces > 0 and status is CameraStatus.OK
     return Observation(t=t, frame_index=int(round(t * 30)) if frame_index is None else frame_index,
                        frame_size=(640, 480), preview=None,

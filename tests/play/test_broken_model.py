@@ -21,8 +21,7 @@ import pytest
 
 from game.levels import DEFAULT_ASSETS_DIR, load_levels
 from game.play.rules import FaceState
-from game.play.scenes import RoundScene
-from game.play.scoring import LevelScore
+from game.play.services import Next
 from game.progress import open_store
 from game.vision.card import DEFAULT_INPUT
 from tests.conftest import REPO, fer_split
@@ -61,7 +60,7 @@ def test_rounds_wait_with_ask_your_teacher_and_record_nothing(tmp_path, lang):
     driver = Driver(game)
     driver.source = broken_model_camera
     try:
-        game.choose_child(ana, then=RoundScene(game, levels[0], 0, LevelScore(2)))
+        game.choose_child(ana, then=Next("round", {"level": levels[0], "round_index": 0}))
         limit = levels[0].rounds[0].time_limit_s
         driver.run(3 * limit)                       # three times the round's time limit
         assert driver.scene == "round-no-expressions"
@@ -81,7 +80,7 @@ def test_rounds_wait_with_ask_your_teacher_and_record_nothing(tmp_path, lang):
         assert game.phrases.get("teacher.model_problem", lang, error=LOAD_ERROR) in shown
         pygame.image.save(game.canvas, str(tmp_path / f"teacher-{lang}.png"))
         print(f"\nscreenshots in {tmp_path}")
-        assert game.writer.drain()
+        assert game.store.writer.drain()
         assert store.attempts() == []               # nothing recorded for rounds that could not be played
     finally:
         game.close()

@@ -7,9 +7,10 @@ import random
 
 import pytest
 
-from game.play.calibration import (CAP, CalmFaceRecorder, Difficulty, adapted_threshold, round_spec)
+from game.play.calibration import CAP, CalmFaceRecorder, adapted_threshold
+from game.play.thresholds import Difficulty, round_spec
 from game.play.rules import Outcome, judge_observations
-from tests.play.observations import LABELS, obs, stream
+from tests.play.observations import CALM, LABELS, obs, stream
 
 
 def calm_face_leaning_sad(start: float, seconds: float, seed: int, fps: float = 15.0):
@@ -40,7 +41,7 @@ def test_calm_face_recorder_only_counts_one_clear_face():
     for o in stream(4.0, 2.2):
         recorder.step(o.captured_at, o)
     assert recorder.done and len(recorder.samples) >= 30
-    assert recorder.baseline()["happy"] == pytest.approx(1 / 3)
+    assert recorder.baseline()["happy"] == pytest.approx(CALM["happy"])   # what the calm frames showed
 
 
 def test_too_few_frames_give_no_baseline():

@@ -17,7 +17,8 @@ import statistics
 
 import pytest
 
-from game.play.calibration import CALM_SECONDS, CalmFaceRecorder, round_spec
+from game.play.calibration import CALM_SECONDS, CalmFaceRecorder
+from game.play.thresholds import round_spec
 from game.play.rules import Outcome, judge_observations
 from game.vision.observation import Observation
 from game.vision.smoothing import smooth_probs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.cli import build_parser, main
-from game.play.launch import parse_camera
+from game.play.play_settings import parse_camera
 from tests.play.harness import LEVEL_ONE
 
 

@@ -20,7 +20,10 @@ from pathlib import Path
 import pytest
 
 from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_level_file
-from game.play import calibration, scenes
+from game.play import calibration
+from game.play.scenes.calibrate import THANKS_S
+from game.play.scenes.celebrate import MIRROR_CELEBRATE_S
+from game.play.scenes.round import MIRROR_AUTO_NEXT_S, MIRROR_INTRO_S
 from tests.play.harness import clear_face, scene_checked_picker
 from tests.conftest import REPO, fer_split
 from tests.play.harness import model_path
@@ -49,11 +52,11 @@ def plan_segments(level) -> tuple[list[tuple[str, float]], list[str]]:
         video_t += seconds
 
     # calibration: a calm face until the calm-face recorder has enough, then "thank you"
-    judging = calibration.CALM_SECONDS + SETTLE_S * 0.2 + scenes.THANKS_S + scenes.MIRROR_INTRO_S
+    judging = calibration.CALM_SECONDS + SETTLE_S * 0.2 + THANKS_S + MIRROR_INTRO_S
     for index, rnd in enumerate(level.rounds):
         if index in TIMEOUT_ROUNDS:
             expected.append("timeout")
-            end = judging + rnd.time_limit_s + scenes.MIRROR_AUTO_NEXT_S + scenes.MIRROR_INTRO_S
+            end = judging + rnd.time_limit_s + MIRROR_AUTO_NEXT_S + MIRROR_INTRO_S
             calm_until = judging + 2.0
             show("neutral", calm_until - video_t)
             show("none", 2.5)
@@ -65,7 +68,7 @@ def plan_segments(level) -> tuple[list[tuple[str, float]], list[str]]:
         show("neutral", start - video_t)
         show(rnd.emotion, EXPRESSION_S)
         matched_at = start + MATCH_LAG_S + rnd.hold_s
-        judging = matched_at + scenes.MIRROR_CELEBRATE_S + scenes.MIRROR_INTRO_S
+        judging = matched_at + MIRROR_CELEBRATE_S + MIRROR_INTRO_S
     show("neutral", 3.0)
     return segments, expected
 

@@ -9,7 +9,7 @@ import pytest
 from game.levels import DEFAULT_ASSETS_DIR, load_levels
 from game.progress import open_store
 from tests.play.harness import Driver, make_game, write_levels
-from tests.play.observations import obs
+from tests.play.observations import CALM, obs
 
 CTRL_SHIFT = pygame.KMOD_CTRL | pygame.KMOD_SHIFT
 
@@ -36,7 +36,7 @@ def driver(store, levels, tmp_path):
 
 
 def calm(now):
-    return obs(now, probs={"happy": 0.3, "sad": 0.4, "fear": 0.3})
+    return obs(now, probs=CALM)
 
 
 def showing(emotion, p=0.9):
@@ -51,9 +51,8 @@ def choose_first_child(d: Driver) -> None:
 
 
 def test_welcome_to_choose_without_children_says_ask_the_teacher(driver):
-    from game.play.scenes import WelcomeScene
 
-    driver.game.go(WelcomeScene(driver.game))
+    driver.game.replace("welcome")
     driver.run(0.5)
     assert driver.scene == "welcome"
     driver.click((640, 548))
@@ -62,22 +61,21 @@ def test_welcome_to_choose_without_children_says_ask_the_teacher(driver):
 
 
 def test_first_session_calibrates_then_goes_to_the_map(driver, store):
-    from game.play.scenes import WelcomeScene
 
     ana = store.add_child("Ana", "cat")
-    driver.game.go(WelcomeScene(driver.game))
+    driver.game.replace("welcome")
     driver.run(0.2)
     driver.source = calm
     choose_first_child(driver)
-    assert driver.game.child.id == ana.id
+    assert driver.game.session.child.id == ana.id
     assert driver.scene == "calibrate"
     driver.run(4.5)
     assert driver.scene == "calibrate-thanks"
     driver.run(2.0)
     assert driver.scene == "map"
-    assert driver.game.writer.drain()
+    assert driver.game.store.writer.drain()
     baseline = store.get_calibration(ana.id)
-    assert baseline == pytest.approx({"happy": 0.3, "sad": 0.4, "fear": 0.3})
+    assert baseline == pytest.approx(CALM)
     # the next session does not ask again
     driver.game.choose_child(ana)
     driver.run(0.1)
@@ -85,13 +83,12 @@ def test_first_session_calibrates_then_goes_to_the_map(driver, store):
 
 
 def test_calibration_waits_for_a_face_and_raises_the_leaning_threshold(driver, store, levels):
-    from game.play.scenes import RoundScene
-    from game.play.scoring import LevelScore
+    from game.play.services import Next
 
     ana = store.add_child("Ana", "cat")
     leaning_sad = lambda now: obs(now, probs={"happy": 0.15, "sad": 0.6, "fear": 0.25})  # noqa: E731
     driver.source = lambda now: obs(now, n_faces=0)
-    driver.game.choose_child(ana, then=RoundScene(driver.game, levels[0], 1, LevelScore(2)))
+    driver.game.choose_child(ana, then=Next("round", {"level": levels[0], "round_index": 1}))
     driver.run(3.0)
     assert driver.scene == "calibrate"                  # nobody there: time does not run
     driver.source = leaning_sad
@@ -134,7 +131,7 @@ def test_a_whole_level_match_timeout_retry_and_summary(driver, store, levels):
     assert driver.scene == "summary"
     assert driver.game.scene.score.stars == 3
 
-    assert driver.game.writer.drain()
+    assert driver.game.store.writer.drain()
     attempts = store.attempts(ana.id)
     assert [(a.round_index, a.emotion, a.outcome) for a in attempts] == [
         (0, "happy", "matched"), (1, "sad", "timeout"), (1, "sad", "matched")]
@@ -142,7 +139,7 @@ def test_a_whole_level_match_timeout_retry_and_summary(driver, store, levels):
     assert 1.0 <= matched.time_to_match_s < 1.5
     assert matched.peak_prob == pytest.approx(0.9) and matched.face_share == 1.0
     assert matched.positive_share == 1.0
-    assert attempts[1].time_to_match_s is None and attempts[1].peak_prob == pytest.approx(0.4)
+    assert attempts[1].time_to_match_s is None and attempts[1].peak_prob == pytest.approx(CALM["sad"])
     assert store.level_stars(ana.id) == {"test-one": 3}
 
     driver.press(pygame.K_RETURN)                       # "more games" -> the map, level two is open
@@ -156,12 +153,11 @@ def test_a_whole_level_match_timeout_retry_and_summary(driver, store, levels):
     (lambda now: obs(now, "happy", 0.9, looking_away=True), "round-looking-away", "Look at me!"),
 ])
 def test_kind_face_states_during_a_round(driver, store, levels, camera, key, caption):
-    from game.play.scenes import RoundScene
-    from game.play.scoring import LevelScore
+    from game.play.services import Next
 
     ana = store.add_child("Ana", "cat")
     store.set_calibration(ana.id, {})
-    driver.game.choose_child(ana, then=RoundScene(driver.game, levels[0], 0, LevelScore(2)))
+    driver.game.choose_child(ana, then=Next("round", {"level": levels[0], "round_index": 0}))
     driver.source = camera
     driver.run(2.5)
     assert driver.scene == key
@@ -171,31 +167,29 @@ def test_kind_face_states_during_a_round(driver, store, levels, camera, key, cap
     assert driver.scene == "round-play"
     assert driver.game.speech.caption == "Show me a happy face!"
     driver.run(6.0, until=lambda g: g.scene.screenshot_key == "round-encourage")
-    assert driver.game.writer.drain()
+    assert driver.game.store.writer.drain()
     (attempt,) = store.attempts(ana.id)
     assert attempt.outcome == "timeout"                # crowding / looking away never matched
     assert 0 < attempt.face_share <= 1.0
 
 
 def test_skip_records_a_skipped_attempt(driver, store, levels):
-    from game.play.scenes import RoundScene
-    from game.play.scoring import LevelScore
+    from game.play.services import Next
 
     ana = store.add_child("Ana", "cat")
     store.set_calibration(ana.id, {})
-    driver.game.choose_child(ana, then=RoundScene(driver.game, levels[0], 0, LevelScore(2)))
+    driver.game.choose_child(ana, then=Next("round", {"level": levels[0], "round_index": 0}))
     driver.source = calm
     driver.run(2.0)
     driver.click(driver.game.scene.skip_button.rect.center)
     assert driver.game.scene.round_index == 1
-    assert driver.game.writer.drain()
+    assert driver.game.store.writer.drain()
     assert [a.outcome for a in store.attempts(ana.id)] == ["skipped"]
 
 
 def test_teacher_chord_must_be_held_two_seconds_and_esc_goes_back(driver, store):
-    from game.play.scenes import WelcomeScene
 
-    driver.game.go(WelcomeScene(driver.game))
+    driver.game.replace("welcome")
     driver.run(0.1)
     down = [pygame.event.Event(pygame.KEYDOWN, key=k, mod=CTRL_SHIFT, unicode="", scancode=0)
             for k in (pygame.K_LCTRL, pygame.K_LSHIFT, pygame.K_t)]
@@ -211,22 +205,20 @@ def test_teacher_chord_must_be_held_two_seconds_and_esc_goes_back(driver, store)
 
 
 def test_escape_does_not_quit_the_kiosk_but_quits_a_window(store, levels):
-    from game.play.scenes import WelcomeScene
 
     for kiosk, running in ((True, True), (False, False)):
         game = make_game(store, levels, kiosk=kiosk)
         d = Driver(game)
-        game.go(WelcomeScene(game))
+        game.replace("welcome")
         d.press(pygame.K_ESCAPE)
         assert game.running is running
         game.close()
 
 
 def test_teacher_adds_and_renames_a_child_and_switches_language(driver, store):
-    from game.play.scenes import WelcomeScene
-    from game.play.teacher import ROWS
+    from game.play.scenes.teacher import ROWS
 
-    driver.game.go(WelcomeScene(driver.game))
+    driver.game.replace("welcome")
     driver.run(0.1)
     driver.game.open_teacher()
     driver.run(0.1)
@@ -259,9 +251,8 @@ def test_teacher_adds_and_renames_a_child_and_switches_language(driver, store):
 def test_the_game_goes_on_and_the_teacher_sees_unsaved_tries_when_the_database_is_away(levels, tmp_path):
     from datetime import datetime, timezone
 
-    from game.play.scenes import RoundScene
-    from game.play.scoring import LevelScore
-    from game.play.teacher import TeacherScene
+    from game.play.services import Next
+    from game.play.scenes.teacher import TeacherScene
     from game.progress import Child
 
     away = open_store("postgresql://nobody:secret@127.0.0.1:1/progress", journal_dir=tmp_path / "journal")
@@ -269,19 +260,19 @@ def test_the_game_goes_on_and_the_teacher_sees_unsaved_tries_when_the_database_i
     d = Driver(game)
     try:
         child = Child(id=7, name="Ana", avatar="cat", created_at=datetime.now(timezone.utc))
-        game.choose_child(child, then=RoundScene(game, levels[0], 0, LevelScore(2)))
+        game.choose_child(child, then=Next("round", {"level": levels[0], "round_index": 0}))
         d.source = showing("happy")
         d.run(4.0, until=lambda g: g.scene.name == "calibrate")
         assert d.scene == "calibrate"       # no stored calibration can be read: ask for one
         d.run(12.0, until=lambda g: g.scene.name == "celebrate")
         assert d.scene == "celebrate"       # the child plays on
-        assert game.writer.drain()
+        assert game.store.writer.drain()
         assert away.pending_count() == 2    # the session and the attempt wait safely on the kiosk
-        assert game.writer.error is None    # nothing raised on the writer (nor into the game)
-        assert game.calibration is not None  # the calibration is used, kept and tried again
-        assert game.unsaved_calibrations == {7: game.calibration}
-        assert "cannot be reached" in game.calibration_note
-        game.go(TeacherScene(game, game.scene))
+        assert game.store.writer.error is None    # nothing raised on the writer (nor into the game)
+        assert game.session.calibration is not None  # the calibration is used, kept and tried again
+        assert game.session.unsaved_calibrations == {7: game.session.calibration}
+        assert "cannot be reached" in game.session.calibration_note
+        game.push("teacher")
         d.run(0.1)
         scene = game.scene
         assert scene.pending == away.pending_count()
@@ -294,9 +285,8 @@ def test_the_game_goes_on_and_the_teacher_sees_unsaved_tries_when_the_database_i
 
 
 def test_screenshots_are_saved_once_per_scene(driver, store, tmp_path):
-    from game.play.scenes import WelcomeScene
 
-    driver.game.go(WelcomeScene(driver.game))
+    driver.game.replace("welcome")
     driver.run(0.5)
     driver.click((640, 548))
     driver.run(0.5)
@@ -310,7 +300,6 @@ def test_screenshots_are_saved_once_per_scene(driver, store, tmp_path):
 def test_spoken_prompt_plays_on_the_voice_channel_and_a_new_prompt_cuts_it(store, levels, tmp_path):
     import time
 
-    from game.play.scenes import WelcomeScene
     from game.speech import Speech
 
     if not pygame.mixer.get_init():
@@ -318,26 +307,25 @@ def test_spoken_prompt_plays_on_the_voice_channel_and_a_new_prompt_cuts_it(store
     game = make_game(store, levels, speech=Speech(cache_dir=tmp_path / "speech").start())
     d = Driver(game)
     try:
-        game.go(WelcomeScene(game))
+        game.replace("welcome")
         deadline = time.monotonic() + 15
-        while not game._voice_channel.get_busy() and time.monotonic() < deadline:
+        while not game.audio.voice_channel.get_busy() and time.monotonic() < deadline:
             d.run(1 / 30)
             time.sleep(0.01)
-        assert game._voice_channel.get_busy(), game.speech.error
-        game.say("One friend at a time, please.")
-        assert not game._voice_channel.get_busy()        # the greeting stopped at once
+        assert game.audio.voice_channel.get_busy(), game.speech.error
+        game.audio.say("One friend at a time, please.")
+        assert not game.audio.voice_channel.get_busy()        # the greeting stopped at once
         assert game.speech.caption == "One friend at a time, please."
     finally:
         game.close()
 
 
 def test_teacher_visit_mid_round_is_not_the_childs_time_and_records_nothing_twice(driver, store, levels, tmp_path):
-    from game.play.scenes import RoundScene
-    from game.play.scoring import LevelScore
+    from game.play.services import Next
 
     ana = store.add_child("Ana", "cat")
     store.set_calibration(ana.id, {})
-    driver.game.choose_child(ana, then=RoundScene(driver.game, levels[0], 1, LevelScore(2)))
+    driver.game.choose_child(ana, then=Next("round", {"level": levels[0], "round_index": 1}))
     driver.source = calm
     driver.run(3.0)                                     # 1.8 s of the 5 s limit used
     round_scene = driver.game.scene
@@ -356,7 +344,7 @@ def test_teacher_visit_mid_round_is_not_the_childs_time_and_records_nothing_twic
     driver.run(0.5)
     driver.press(pygame.K_ESCAPE)                       # back to the summary: not recorded again
     driver.run(0.5)
-    assert driver.game.writer.drain()
+    assert driver.game.store.writer.drain()
     assert [a.outcome for a in store.attempts(ana.id)] == ["timeout"]
     assert store.level_stars(ana.id) == {"test-one": 0}
     import sqlite3
@@ -366,9 +354,8 @@ def test_teacher_visit_mid_round_is_not_the_childs_time_and_records_nothing_twic
 
 
 def test_touch_corner_then_a_grown_ups_question_opens_the_teacher_area(driver, store):
-    from game.play.scenes import WelcomeScene
 
-    driver.game.go(WelcomeScene(driver.game))
+    driver.game.replace("welcome")
     driver.run(0.1)
     corner = (10, 710)
     driver.run(1.0, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=corner, button=1)])
@@ -399,6 +386,6 @@ def test_a_child_who_walks_away_hands_the_kiosk_back_to_the_welcome_screen(drive
     assert driver.scene == "map"
     driver.source = lambda now: obs(now, n_faces=0)     # nobody there, nobody touching
     driver.run(IDLE_RETURN_S - 5)
-    assert driver.scene == "map" and driver.game.child is not None
+    assert driver.scene == "map" and driver.game.session.child is not None
     driver.run(6.0)
-    assert driver.scene == "welcome" and driver.game.child is None and driver.game.session_id is None
+    assert driver.scene == "welcome" and driver.game.session.child is None and driver.game.session.session_id is None

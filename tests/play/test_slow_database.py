@@ -27,8 +27,7 @@ import pytest
 
 from game.levels import DEFAULT_ASSETS_DIR, load_levels
 from game.play.app import Game
-from game.play.scenes import WelcomeScene
-from game.play.teacher import TeacherScene
+from game.play.scenes.teacher import TeacherScene
 from game.progress import Child, open_store
 from tests.play.harness import make_game, write_levels
 from tests.play.observations import obs
@@ -103,7 +102,7 @@ def test_sqlite_locked_while_a_child_starts_calibrates_plays_and_a_teacher_looks
     clock = RealClock(game)
     blocker = sqlite3.connect(db, isolation_level=None, timeout=0)
     try:
-        game.go(WelcomeScene(game))
+        game.replace("welcome")
         clock.run(0.3)
         blocker.execute("BEGIN EXCLUSIVE")                 # another program holds the database
         locked_at = time.monotonic()
@@ -114,11 +113,11 @@ def test_sqlite_locked_while_a_child_starts_calibrates_plays_and_a_teacher_looks
         assert clock.run(10, until=lambda g: g.scene.name == "calibrate"), clock.scenes
         assert max(clock.gaps) < MAX_FRAME_GAP_S, f"a frame waited {max(clock.gaps):.2f} s for the session to start"
         assert "loading" in clock.scenes                   # "just a moment" meanwhile
-        assert game.session_id is not None
-        assert clock.run(15, until=lambda g: g.unsaved_calibrations and not g._calibration_saving), clock.scenes
-        baseline = game.calibration
-        assert game.unsaved_calibrations == {ana.id: baseline}          # refused, kept, used
-        assert "busy" in game.calibration_note and game.writer.error is None
+        assert game.session.session_id is not None
+        assert clock.run(15, until=lambda g: g.session.unsaved_calibrations and not g.session.saving_calibration), clock.scenes
+        baseline = game.session.calibration
+        assert game.session.unsaved_calibrations == {ana.id: baseline}          # refused, kept, used
+        assert "busy" in game.session.calibration_note and game.store.writer.error is None
 
         game.open_teacher()                                # the teacher looks while it is locked
         assert clock.run(5, until=lambda g: isinstance(g.scene, TeacherScene) and g.scene.status_known)
@@ -144,7 +143,7 @@ def test_sqlite_locked_while_a_child_starts_calibrates_plays_and_a_teacher_looks
         assert time.monotonic() - locked_at > 5.0
         blocker.execute("ROLLBACK")                        # the other program lets go
         clock.camera = lambda now: obs(now, probs=CALM)
-        assert clock.run(40, until=lambda g: not g.unsaved_calibrations), game.calibration_note
+        assert clock.run(40, until=lambda g: not g.session.unsaved_calibrations), game.session.calibration_note
         assert store.get_calibration(ana.id) == pytest.approx(baseline)   # stored once it could be
     finally:
         blocker.close()
@@ -188,12 +187,12 @@ def test_school_postgres_not_answering_while_a_child_starts_and_a_teacher_looks(
     clock = RealClock(game)
     child = Child(id=7, name="Ana", avatar="cat", created_at=datetime.now(timezone.utc))
     try:
-        game.go(WelcomeScene(game))
+        game.replace("welcome")
         clock.run(0.3)
         game.choose_child(child)                           # as the child's picture does when touched
         assert clock.run(20, until=lambda g: g.scene.name == "map"), clock.scenes
         assert max(clock.gaps) < MAX_FRAME_GAP_S, f"a frame waited {max(clock.gaps):.2f} s for the session to start"
-        assert clock.scenes[:3] == ["welcome", "loading", "map"] and game.session_id is not None
+        assert clock.scenes[:3] == ["welcome", "loading", "map"] and game.session.session_id is not None
         game.open_teacher()
         clock.run(1.5)
         assert max(clock.gaps) < MAX_FRAME_GAP_S, f"a frame waited {max(clock.gaps):.2f} s for the teacher area"

@@ -10,7 +10,7 @@ import pygame
 import pytest
 
 from game.levels import DEFAULT_ASSETS_DIR, load_levels
-from game.play.teacher import TeacherScene
+from game.play.scenes.teacher import TeacherScene
 from game.play.widgets import ELLIPSIS, wrap_text
 from game.progress import open_store
 from tests.play.harness import Driver, make_game, write_levels

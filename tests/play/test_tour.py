@@ -34,8 +34,6 @@ def camera_picture() -> np.ndarray:
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_every_scene_renders(lang, tmp_path):
-    from game.play.scenes import WelcomeScene
-    from game.play.teacher import GateScene
 
     keep = os.environ.get("EMOTION_GAME_KEEP_SHOTS")
     shots = REPO / "tests" / "play" / "screenshots" / lang if keep else tmp_path / "shots"
@@ -53,7 +51,7 @@ def test_every_scene_renders(lang, tmp_path):
 
     d = Driver(game)
     try:
-        game.go(WelcomeScene(game))
+        game.replace("welcome")
         d.run(1.0)
         d.press(pygame.K_RETURN)
         d.run(1.0)
@@ -84,7 +82,7 @@ def test_every_scene_renders(lang, tmp_path):
         game.open_teacher()
         d.run(0.5)
         d.press(pygame.K_ESCAPE)
-        game.go(GateScene(game, game.scene))
+        game.push("gate")
         d.run(0.5)
     finally:
         game.close()

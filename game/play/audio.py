@@ -1,0 +1,73 @@
+"""Sounds and the voice: effects from assets/sounds, and the speech thread's finished lines
+played on their own channel (a new line cuts the one being said)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from game.play.play_settings import PlaySettings
+from game.speech import Speech
+
+#: Decoded voice lines kept in memory (about 2 MB each): enough for a level's prompts and
+#: cheers; older ones are decoded again from the disk cache when needed.
+VOICE_CACHE_SIZE = 16
+VOICE_CHANNEL = 7
+
+
+class Audio:
+    def __init__(self, speech: Speech, settings: PlaySettings, sounds_dir: Path, notes: list[str]):
+        self.speech = speech
+        self.settings = settings
+        self.notes = notes                  # problems a teacher should see
+        self.voice_channel = None
+        self._sounds: dict[str, Any] = {}
+        self._voices: dict[Path, Any] = {}
+        if pygame.mixer.get_init():
+            pygame.mixer.set_num_channels(VOICE_CHANNEL + 1)
+            self.voice_channel = pygame.mixer.Channel(VOICE_CHANNEL)
+            for path in sorted(sounds_dir.glob("*.wav")):
+                try:
+                    self._sounds[path.stem.replace("-", "_")] = pygame.mixer.Sound(str(path))
+                except pygame.error as exc:
+                    notes.append(f"sound {path.name}: {exc}")
+
+    def sound(self, name: str) -> None:
+        if self.settings.muted or not pygame.mixer.get_init():
+            return
+        effect = self._sounds.get(name)
+        if effect is not None:
+            effect.set_volume(self.settings.volume * 0.8)
+            effect.play()
+
+    def say(self, text: str, caption: str | None = None) -> None:
+        """Caption now, voice soon; whatever was still being said stops. `caption` shows a
+        shorter line when the rest of what is said is already on the screen."""
+        if self.voice_channel is not None:
+            self.voice_channel.stop()
+        self.speech.say(text, self.settings.lang)
+        if caption is not None:
+            self.speech.show_caption(caption, self.settings.lang)
+
+    def caption_only(self, text: str) -> None:
+        self.speech.show_caption(text, self.settings.lang)
+
+    def play_ready_speech(self) -> None:
+        """Play the line the speech thread has just finished, if any (called every frame)."""
+        ready = self.speech.take_ready()
+        if ready is None or self.voice_channel is None or self.settings.muted:
+            return
+        voice = self._voices.get(ready.wav_path)
+        if voice is None:
+            try:
+                voice = pygame.mixer.Sound(str(ready.wav_path))
+            except pygame.error as exc:
+                self.notes.append(f"speech audio: {exc}")
+                return
+            while len(self._voices) >= VOICE_CACHE_SIZE:
+                self._voices.pop(next(iter(self._voices)))  # oldest first; its WAV stays cached on disk
+            self._voices[ready.wav_path] = voice
+        voice.set_volume(self.settings.volume)
+        self.voice_channel.play(voice)

@@ -1,0 +1,223 @@
+"""`build_game(options)`: the one place that wires the game together - UI words and theme,
+levels, the progress store, the expression model's card, the window, speech and the camera.
+
+`emotion-game play`, tools/soak.py, tools/bench.py (through the CLI) and the tests' harness all
+build the game here, so they all play by the kiosk's rules: the same round rules from the same
+model card, the same settings. Bad input raises BuildError with a message naming the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from game.levels import LevelError, load_level_file, load_levels
+from game.play import flow
+from game.play.app import Game
+from game.play.camera import VisionCamera
+from game.play.play_settings import PlaySettings, parse_camera
+from game.play.screen import Screen
+from game.play.services import Camera
+from game.play.thresholds import Difficulty, RoundRules
+from game.play.ui_text import UiDataError, load_phrases, load_theme
+from game.progress import open_store
+from game.resources import assets_dir, levels_dir
+from game.speech import Speech
+from game.vision.card import DEFAULT_MODEL, GAME_LABELS, ModelCard, load_card
+from game.vision.observation import Mailbox, Observation
+from game.vocabulary import DEFAULT_LANGUAGE
+
+#: How the game shows itself: a fullscreen kiosk, a window, or an off-screen canvas (tests).
+WINDOWS = ("fullscreen", "windowed", "offscreen")
+
+
+class BuildError(Exception):
+    """The game cannot start; the message says why and what to do."""
+
+
+@dataclass
+class GameOptions:
+    """What `emotion-game play` is given (see game.play.commands), with the same defaults.
+
+    Tests and tools may hand over things already made instead: `store` (an open progress
+    store) for `db`, `levels` for `levels_dir`, `speech`, or a `camera` maker.
+    """
+
+    lang: str = DEFAULT_LANGUAGE
+    mute: bool = False
+    difficulty: str = Difficulty.NORMAL.value
+    camera: str | int | None = "0"          # None: no camera (whoever runs the game fills the mailbox)
+    window: str = "fullscreen"
+    kiosk: bool | None = None               # Esc does not quit; default: unless windowed
+    model: Path | None = None               # default: the shipped model
+    levels_dir: Path | None = None          # default: the shipped levels
+    levels: list | None = None
+    level: str | None = None                # quick start: a level id or a level file
+    db: str | None = None                   # default: SQLite in the user-data folder
+    store: Any = None
+    screenshots: Path | None = None
+    speech: Speech | None = None
+    speech_cache_dir: Path | None = None    # default: the user cache folder
+    kiosk_name: str | None = None           # default: the host name
+    auto_next_s: float = PlaySettings.auto_next_s
+    calibrate: bool = True
+    loop_video: bool = False                # the camera video plays again and again (the soak)
+    make_camera: Callable[[Mailbox[Observation], Path | None], Camera] | None = None
+
+
+def round_rules(card: ModelCard | None) -> RoundRules:
+    """The one place the model card becomes round rules: its `level_threshold_scale` puts the
+    levels' thresholds on the model's scale. Without a card (a broken model) levels are
+    judged as written."""
+    if card is None:
+        return RoundRules()
+    return RoundRules(threshold_scale=dict(card.level_threshold_scale))
+
+
+def read_model(model: Path | None, note: Callable[[str], None]) -> tuple[tuple[str, ...], RoundRules]:
+    """The model's labels and round rules, from its card. A card that cannot be read is named
+    in a note, and the game runs on face detection alone until the model is fixed."""
+    try:
+        card = load_card(model or DEFAULT_MODEL)
+    except Exception as exc:  # noqa: BLE001 - the game still runs on face detection; say why
+        note(f"note: {exc}; playing with face detection only until the model is fixed")
+        return tuple(GAME_LABELS), round_rules(None)
+    return tuple(card.labels), round_rules(card)
+
+
+def find_level(spec: str, level_set, assets: Path):
+    """A level by id from the set, or loaded from a file path. Returns (level, error message)."""
+    path = Path(spec)
+    if path.suffix.lower() == ".toml" or path.is_file():
+        if not path.is_file():
+            return None, f"level file {path} not found"
+        try:
+            return load_level_file(path, assets), None
+        except LevelError as exc:
+            return None, f"level file {path} cannot be played:\n" + "\n".join(f"  {p}" for p in exc.problems)
+    level = level_set.get(spec)
+    if level is None:
+        ids = [lv.id for lv in level_set.levels]
+        guess = difflib.get_close_matches(spec, ids, n=1)
+        hint = f' Did you mean "{guess[0]}"?' if guess else f" Levels: {', '.join(ids) or 'none'}."
+        return None, f'there is no level "{spec}".{hint}'
+    return level, None
+
+
+def _levels(options: GameOptions, note: Callable[[str], None]) -> tuple[list, list, Any]:
+    """(levels to offer, problems for the teacher, the quick-start level or None)."""
+    assets = assets_dir()
+    folder = Path(options.levels_dir) if options.levels_dir else levels_dir()
+    if options.levels is not None:
+        levels, problems = list(options.levels), []
+        level_set = None
+    else:
+        level_set = load_levels(folder, assets)
+        levels, problems = list(level_set.levels), list(level_set.problems)
+        for problem in problems:
+            note(f"level problem: {problem}")
+    quick = None
+    if options.level:
+        if level_set is None:
+            level_set = load_levels(folder, assets)
+        quick, error = find_level(options.level, level_set, assets)
+        if error:
+            raise BuildError(error)
+        if all(lv.id != quick.id for lv in levels):
+            levels.append(quick)
+    if not levels:
+        raise BuildError(f"no playable levels in {folder} (run `emotion-game levels check`)")
+    return levels, problems, quick
+
+
+def _screen(window: str, size: tuple[int, int], title: str, note: Callable[[str], None]) -> Screen:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    if window not in WINDOWS:
+        raise BuildError(f"window must be one of {', '.join(WINDOWS)}, not {window!r}")
+    pygame.display.init()
+    pygame.font.init()
+    try:
+        pygame.mixer.init()
+    except pygame.error as exc:
+        note(f"note: no sound ({exc}); captions only")
+    if window == "offscreen":
+        return Screen(size)
+    try:
+        if window == "fullscreen":
+            surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)   # the screen's own size
+        else:
+            surface = pygame.display.set_mode(size, pygame.RESIZABLE)
+    except pygame.error:
+        surface = pygame.display.set_mode(size)
+    pygame.display.set_caption(title)
+    return Screen(size, surface)
+
+
+def _speech_cache_dir() -> Path | None:
+    try:
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("emotion-game")) / "speech"
+    except Exception:  # noqa: BLE001 - a temporary folder is fine
+        return None
+
+
+def build_game(options: GameOptions, note: Callable[[str], None] | None = None) -> Game:
+    """The game, ready to `run` (or to `step` in a test). `note` gets what a grown-up should
+    read at start (default: stderr)."""
+    note = note or (lambda text: print(text, file=sys.stderr))
+    try:
+        phrases, theme = load_phrases(), load_theme()
+    except UiDataError as exc:
+        raise BuildError(str(exc)) from exc
+    for problem in phrases.problems:
+        note(f"note: {problem}")
+    levels, level_problems, quick_level = _levels(options, note)
+    store = options.store
+    if store is None:
+        try:
+            store = open_store(options.db)
+        except Exception as exc:  # noqa: BLE001 - a bad URL or driver: say so plainly
+            raise BuildError(f"cannot open the progress database: {exc}") from exc
+    model = Path(options.model) if options.model else None
+    labels, rules = read_model(model, note)
+    screen = _screen(options.window, theme.size, phrases.get("welcome.title", options.lang), note)
+
+    windowed = options.window != "fullscreen"
+    settings = PlaySettings(lang=options.lang, muted=options.mute, difficulty=Difficulty(options.difficulty),
+                            camera=parse_camera(options.camera) if options.camera is not None else 0,
+                            kiosk=options.kiosk if options.kiosk is not None else not windowed,
+                            auto_next_s=options.auto_next_s, calibrate=options.calibrate)
+    if options.kiosk_name is not None:
+        settings.kiosk_name = options.kiosk_name
+    speech = options.speech or Speech(enabled=not options.mute,
+                                      cache_dir=options.speech_cache_dir or _speech_cache_dir()).start()
+    mailbox: Mailbox[Observation] = Mailbox()
+    camera = None
+    if options.camera is not None:
+        make_camera = options.make_camera or (lambda box, path: VisionCamera(box, path, loop=options.loop_video))
+        camera = make_camera(mailbox, model)
+        camera.start(settings.camera)
+    game = Game(screen=screen, settings=settings, rules=rules, store=store, levels=levels, phrases=phrases,
+                theme=theme, speech=speech, mailbox=mailbox, labels=labels, assets_dir=assets_dir(), camera=camera,
+                screenshot_dir=Path(options.screenshots) if options.screenshots else None,
+                level_problems=level_problems, display=options.window != "offscreen")
+    game.quick_level = quick_level
+    return game
+
+
+def start(game: Game, child_name: str | None = None) -> None:
+    """The first scene: with a child's name (created if new), straight into their session
+    (the quick-start level, else the map); otherwise the welcome screen."""
+    if child_name:
+        then = flow.after_choosing(game.quick_level)
+        game.quick_level = None           # chosen from the menu later, a child goes to the map
+        game.choose_child(game.store.store.get_or_create_child(child_name), then=then)
+    else:
+        game.replace("welcome")

@@ -1,0 +1,70 @@
+"""Which scene follows which, by name: the only module that knows the scene classes.
+
+    welcome -> choose (your picture) -> loading -> [calibrate, first session only] -> map
+    map -> round -> celebrate -> next round ... -> summary -> map
+    round (timeout) -> encourage (inside the round): try again | next
+    any scene -> teacher (pushed; Ctrl+Shift+T held 2 s) -> popped: back to where it was
+    any scene -> gate (pushed; a long press in the corner) -> teacher | popped
+
+Adding a scene is its module in game/play/scenes/ plus one line in SCENES.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.play.scenes.base import Scene
+from game.play.scenes.calibrate import CalibrationScene
+from game.play.scenes.celebrate import CelebrationScene
+from game.play.scenes.choose_child import ChooseChildScene
+from game.play.scenes.gate import GateScene
+from game.play.scenes.level_map import LevelMapScene
+from game.play.scenes.loading import LoadingScene
+from game.play.scenes.round import RoundScene
+from game.play.scenes.summary import SummaryScene
+from game.play.scenes.teacher import TeacherScene
+from game.play.scenes.welcome import WelcomeScene
+from game.play.services import Next, Services
+
+SCENES: dict[str, type[Scene]] = {scene.name: scene for scene in (
+    WelcomeScene,
+    ChooseChildScene,
+    LoadingScene,
+    CalibrationScene,
+    LevelMapScene,
+    RoundScene,
+    CelebrationScene,
+    SummaryScene,
+    TeacherScene,
+    GateScene,
+)}
+
+
+def make(game: Services, name: str, args: dict[str, Any]) -> Scene:
+    """The scene called `name`, made with `args` (a KeyError names the known scenes)."""
+    try:
+        scene = SCENES[name]
+    except KeyError:
+        raise KeyError(f"no scene {name!r}; scenes: {', '.join(SCENES)}") from None
+    return scene(game, **args)
+
+
+def first_round(level) -> Next:
+    return Next("round", {"level": level})
+
+
+def after_round(level, round_index: int, score) -> Next:
+    """The level's next round, or its summary after the last."""
+    if round_index + 1 < len(level.rounds):
+        return Next("round", {"level": level, "round_index": round_index + 1, "score": score})
+    return Next("summary", {"level": level, "score": score})
+
+
+def after_choosing(quick_level) -> Next:
+    """Where a chosen child goes: the quick-start level (`--level`), else the map."""
+    return first_round(quick_level) if quick_level is not None else Next("map")
+
+
+def session_ready(then: Next, calibration, calibrate: bool) -> Next:
+    """Once the session has started: the calm-face step first for a child who never did it."""
+    return Next("calibrate", {"then": then}) if calibration is None and calibrate else then

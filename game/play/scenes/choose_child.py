@@ -1,0 +1,112 @@
+"""'Which one is you?': the children's pictures, ten to a page; a tap starts their session."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from game.play.scenes.base import Scene
+from game.play.services import Services
+from game.play.widgets import Button, ButtonGroup, blit_centered, draw_person, draw_waiting
+
+
+class ChooseChildScene(Scene):
+    name = "choose"
+    PER_PAGE = 10
+    PER_ROW = 5
+
+    def __init__(self, game: Services):
+        super().__init__(game)
+        self.page = 0
+        self.children = []
+        self.loading = False      # the children are being read (off the UI thread)
+        self.on_top = False
+        self.buttons = ButtonGroup()
+
+    @property
+    def screenshot_key(self) -> str:
+        if self.loading:
+            return "choose-loading"
+        return "choose" if self.children else "choose-empty"
+
+    def enter(self, now: float) -> None:
+        super().enter(now)
+        self.on_top = True
+        self.loading = True
+        self.game.store.load_children(self._loaded, self.game.notes)
+
+    def pause(self, now: float) -> None:
+        super().pause(now)
+        self.on_top = False
+
+    def resume(self, now: float) -> None:
+        super().resume(now)
+        self.on_top = True
+
+    def leave(self, now: float) -> None:
+        self.on_top = False
+
+    def _loaded(self, children: list) -> None:
+        self.loading = False
+        self.children = children
+        if self.on_top:
+            self.game.audio.say(self.t("choose.spoken") if self.children else self.t("choose.empty"))
+        self._layout()
+
+    def _pages(self) -> int:
+        return max(1, math.ceil(len(self.children) / self.PER_PAGE))
+
+    def _layout(self) -> None:
+        w, _h = self.game.size
+        shown = self.children[self.page * self.PER_PAGE:(self.page + 1) * self.PER_PAGE]
+        buttons = []
+        for i, child in enumerate(shown):
+            row, col = divmod(i, self.PER_ROW)
+            n_in_row = min(self.PER_ROW, len(shown) - row * self.PER_ROW)
+            x = w / 2 + (col - (n_in_row - 1) / 2) * 220
+            y = 250 + row * 250
+            buttons.append(Button(pygame.Rect(x - 85, y - 85, 170, 170), f"child:{child.id}", child.name))
+        if self._pages() > 1:
+            buttons.append(Button(pygame.Rect(w - 130, 300, 100, 100), "next-page", icon="arrow"))
+        self.buttons = ButtonGroup(buttons, focus=min(self.buttons.focus, max(0, len(buttons) - 1)))
+
+    def handle(self, event: pygame.event.Event) -> None:
+        chosen = self.buttons.handle(event, self.game.canvas_pos)
+        if chosen is None:
+            return
+        if chosen.action == "next-page":
+            self.page = (self.page + 1) % self._pages()
+            self._layout()
+            return
+        child_id = int(chosen.action.split(":", 1)[1])
+        child = next(c for c in self.children if c.id == child_id)
+        self.game.audio.sound("pop")
+        self.game.choose_child(child)
+
+    def draw(self, canvas: pygame.Surface, now: float) -> None:
+        res, theme = self.game.res, self.game.theme
+        w, h = canvas.get_size()
+        self.header(canvas, self.t("choose.title"))
+        if self.loading:
+            draw_waiting(canvas, theme.confetti, (w / 2, 340), now)
+            return
+        if not self.children:
+            person = res.shape(("person",), (220, 220), lambda s: draw_person(s, theme["ink_soft"]))
+            blit_centered(canvas, person, (w / 2, 320))
+            for i, line in enumerate(res.wrapped(self.t("choose.empty"), "medium", 900, theme["ink"], bold=True)):
+                blit_centered(canvas, line, (w / 2, 480 + i * 52))
+            blit_centered(canvas, res.text(self.t("teacher.hold_hint"), "tiny", theme["ink_soft"]), (w / 2, 600))
+            return
+        for index, button in enumerate(self.buttons.buttons):
+            focused = index == self.buttons.focus
+            if button.action == "next-page":
+                ButtonGroup([button], 0 if focused else -1).draw(canvas, res, now)
+                continue
+            child = next(c for c in self.children if f"child:{c.id}" == button.action)
+            center = button.rect.center
+            lift = -8 if focused else 0
+            if focused:
+                pygame.draw.circle(canvas, theme["star"], (center[0], center[1] + lift), 100 + 4 * math.sin(now * 5))
+            self.draw_child(canvas, child, (center[0], center[1] + lift), 85)
+            blit_centered(canvas, res.text(child.name, "small", theme["ink"], bold=True), (center[0], center[1] + 122))

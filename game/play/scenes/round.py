@@ -1,0 +1,282 @@
+"""A round: the picture and the prompt, then the child's face is judged (game.play.rules)
+until it matches (on to the celebration), the time runs out (a kind "try again?" with a hint),
+or the child skips. What the camera cannot help with (nobody there, crowding, looking away,
+the camera or the model out) is said kindly, and does not eat the child's time.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import datetime, timezone
+
+import pygame
+
+from game.levels import Level
+from game.play.rules import FaceState, Outcome, RoundJudge
+from game.play.scenes.base import Scene
+from game.play.scoring import LevelScore
+from game.play.services import Services
+from game.play.widgets import FACE_PHRASES, Button, ButtonGroup, CameraView, blit_centered, draw_face, draw_gauge
+
+INTRO_S = 1.2                 # the picture and the prompt before the round starts judging
+MIRROR_INTRO_S = 0.5          # mirror levels are quick copy-the-picture rounds
+STORY_WORDS_PER_S = 2.2       # a story is told first, at the child-paced voice (about 130 words a minute)
+MIRROR_AUTO_NEXT_S = 2.5      # a missed mirror round moves on quickly unless the child taps "try again"
+FACE_NOTICE_AFTER_S = 0.8     # a face state must last this long before the game mentions it
+FACE_NOTICE_REPEAT_S = 6.0    # and is spoken again at most this often
+
+
+class RoundScene(Scene):
+    name = "round"
+
+    def __init__(self, game: Services, level: Level, round_index: int = 0, score: LevelScore | None = None,
+                 tries: int = 0):
+        super().__init__(game)
+        self.level = level
+        self.round_index = round_index
+        self.round = level.rounds[round_index]
+        self.score = score if score is not None else LevelScore(rounds_total=len(level.rounds))
+        self.tries = tries
+        self.spec = self._spec()
+        self.phase = "intro"
+        self.judge: RoundJudge | None = None
+        self.started_wall: datetime | None = None
+        w, _h = game.size
+        self.view = CameraView(pygame.Rect(w - 612, 104, 548, 411))
+        self.face = FaceState.CAMERA_STARTING
+        self.face_since = 0.0
+        self.noticed: FaceState | None = None
+        self.noticed_at = -1e9
+        self.status = None
+        self.encourage_at = 0.0
+        self.buttons = ButtonGroup()
+        self.skip_button = Button(pygame.Rect(w - 120, 12, 96, 96), "skip", icon="arrow", colour=game.theme["ink_soft"])
+        self.mirror = level.mode == "mirror"
+        self.intro_s = self._intro_seconds()
+
+    @property
+    def screenshot_key(self) -> str:
+        if self.phase == "encourage":
+            return "round-encourage"
+        if self.phase == "play" and self.noticed is not None and self.noticed is self.face:
+            return f"round-{self.face.value.replace(' ', '-')}"
+        if self.phase == "play" and self.status is not None and self.status.hold_progress > 0:
+            return "round-holding"
+        return f"round-{self.phase}"
+
+    def _intro_seconds(self) -> float:
+        if self.mirror:
+            return MIRROR_INTRO_S
+        if self.round.story is not None and self.tries == 0:
+            words = len(self.round.story.get(self.game.settings.lang).split())
+            return min(12.0, max(INTRO_S, words / STORY_WORDS_PER_S + 0.5))
+        return INTRO_S
+
+    def spoken_prompt(self) -> str:
+        lang = self.game.settings.lang
+        speech = self.round.speech.get(lang)
+        if self.round.story is not None and self.tries == 0:
+            return f"{self.round.story.get(lang)} {speech}"
+        return speech
+
+    def _spec(self):
+        """The rules for this attempt: the level's, then difficulty, then this child's calibration."""
+        return self.game.rules.spec(self.round.emotion, self.round.threshold, self.round.hold_s,
+                                    self.round.time_limit_s, difficulty=self.game.settings.difficulty,
+                                    baseline=self.game.session.calibration)
+
+    def enter(self, now: float) -> None:
+        super().enter(now)
+        self.spec = self._spec()      # calibration may have happened since this scene was made
+        if self.game.first_prompt_at is None:
+            self.game.first_prompt_at = time.time()  # start-up measure (tools/bench.py)
+        # a story is on the card already; the caption keeps to the question
+        self.game.audio.say(self.spoken_prompt(), caption=self.round.prompt.get(self.game.settings.lang))
+
+    def resume(self, now: float) -> None:
+        super().resume(now)
+        self.encourage_at += self.paused_for
+        self.face_since += self.paused_for
+        if self.judge is not None:
+            self.judge.resume(now)
+        self.game.audio.say(self.spoken_prompt() if self.phase != "encourage" else self.hint() or self.spoken_prompt())
+
+    def _start_judging(self, now: float) -> None:
+        self.phase = "play"
+        self.face_since = now
+        self.judge = RoundJudge(self.spec, now)
+        self.started_wall = datetime.now(timezone.utc)
+
+    def update(self, now: float, dt: float) -> None:
+        obs = self.game.obs
+        if obs is not None:
+            self.view.update(obs.preview, obs.frame_size, (obs.captured_at, obs.frame_index))
+        if self.phase == "intro":
+            if now - self.entered_at < self.intro_s:
+                return
+            self._start_judging(now)
+        if self.phase == "encourage":
+            wait = min(self.game.settings.auto_next_s, MIRROR_AUTO_NEXT_S) if self.mirror else self.game.settings.auto_next_s
+            if now - self.encourage_at >= wait:
+                self._next()
+            return
+        self.status = self.judge.step(now, obs, self.game.model_problem)
+        self._face_notices(now, self.status.face)
+        if self.status.outcome is Outcome.MATCHED:
+            self._record("matched")
+            score, earned = self.score.matched(self.round_index, self.judge.time_to_match_s,
+                                               self.spec.hold_s, self.spec.time_limit_s)
+            self.game.replace("celebrate", level=self.level, round_index=self.round_index, score=score,
+                              earned=earned)
+        elif self.status.outcome is Outcome.TIMEOUT:
+            self._record("timeout")
+            self.score = self.score.missed()
+            self._encourage(now)
+
+    def _face_notices(self, now: float, state: FaceState) -> None:
+        """Say kindly what is wrong, once it has lasted a moment; go back to the prompt after."""
+        if state is not self.face:
+            self.face, self.face_since = state, now
+        if state is FaceState.OK:
+            if self.noticed is not None:
+                self.noticed = None
+                self.game.audio.caption_only(self.round.prompt.get(self.game.settings.lang))
+            return
+        if self.noticed is state or now - self.face_since < FACE_NOTICE_AFTER_S:
+            return
+        self.noticed = state
+        shown, spoken = FACE_PHRASES[state]
+        if spoken and not self.mirror and now - self.noticed_at >= FACE_NOTICE_REPEAT_S:
+            self.noticed_at = now
+            self.game.audio.say(self.t(spoken))
+        else:
+            self.game.audio.caption_only(self.t(shown))
+
+    def _encourage(self, now: float) -> None:
+        self.phase = "encourage"
+        self.encourage_at = now
+        self.game.audio.sound("try_again")
+        lang = self.game.settings.lang
+        line = self.game.phrases.pick("encourage.lines", lang, self.game.turn())
+        hint = self.hint()
+        self.game.audio.say(f"{line} {hint}" if hint else line, caption=line)   # the hint is on the card
+        self.buttons = ButtonGroup([
+            Button(pygame.Rect(self.view.rect.x + 12, 540, 300, 88), "again", self.t("round.try_again"),
+                   icon="again", colour=self.game.theme["good"]),
+            Button(pygame.Rect(self.view.rect.x + 332, 540, 210, 88), "next", self.t("round.next"), icon="arrow",
+                   colour=self.game.theme["accent"]),
+        ])
+
+    def hint(self) -> str:
+        hints = self.round.hints
+        return hints[self.tries % len(hints)].get(self.game.settings.lang) if hints else ""
+
+    def _record(self, outcome: str) -> None:
+        judge = self.judge
+        if judge is None or self.game.model_problem:
+            return    # nothing could be judged: a try the child never had is not recorded
+        stats = judge.stats
+        self.game.session.record_attempt(
+            level_id=self.level.id, round_index=self.round_index, emotion=self.round.emotion,
+            started_at=self.started_wall or datetime.now(timezone.utc), ended_at=datetime.now(timezone.utc),
+            outcome=outcome, time_to_match_s=judge.time_to_match_s if outcome == "matched" else None,
+            peak_prob=stats.peak_prob, mean_prob=stats.mean_prob, face_share=stats.face_share,
+            positive_share=stats.positive_share, negative_share=stats.negative_share,
+            noface_share=stats.noface_share)
+
+    def _next(self) -> None:
+        self.game.next_round(self.level, self.round_index, self.score)
+
+    def handle(self, event: pygame.event.Event) -> None:
+        if self.phase == "encourage":
+            chosen = self.buttons.handle(event, self.game.canvas_pos)
+            if chosen is None:
+                return
+            self.game.audio.sound("pop")
+            if chosen.action == "again":
+                self.game.replace("round", level=self.level, round_index=self.round_index, score=self.score,
+                                  tries=self.tries + 1)
+            else:
+                self._next()
+            return
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN):
+            pos = self.game.canvas_pos(event)
+            if pos and self.skip_button.rect.collidepoint(pos):
+                if self.phase == "play":
+                    self._record("skipped")
+                self.score = self.score.missed()
+                self._next()
+
+    def draw(self, canvas: pygame.Surface, now: float) -> None:
+        res, theme = self.game.res, self.game.theme
+        lang = self.game.settings.lang
+        emotion = self.round.emotion
+        # progress dots: one per round
+        total = len(self.level.rounds)
+        for i in range(total):
+            x = canvas.get_width() / 2 + (i - (total - 1) / 2) * 40
+            done = i in self.score.matched_rounds
+            colour = theme["good"] if done else (theme["accent"] if i == self.round_index else theme["star_empty"])
+            pygame.draw.circle(canvas, colour, (x, 44), 14 if i == self.round_index else 11)
+        if self.game.session.child is not None:
+            self.draw_child(canvas, self.game.session.child, (70, 56), 40)
+        ButtonGroup([self.skip_button], -1).draw(canvas, res, now)
+        # the target picture card
+        card = pygame.Rect(48, 104, 560, 500)
+        pygame.draw.rect(canvas, theme["panel"], card, border_radius=36)
+        pygame.draw.rect(canvas, theme.emotion(emotion), card, 10, border_radius=36)
+        if self.phase == "encourage" and (self.hint() or self.round.story is not None):
+            picture = self._picture((230, 230))
+            blit_centered(canvas, picture, (card.centerx, card.y + 150))
+            blit_centered(canvas, res.text(self.t("round.hint_title"), "small", theme["ink_soft"], bold=True),
+                          (card.centerx, card.y + 300))
+            for i, line in enumerate(res.wrapped(self.hint(), "small", card.width - 60, theme["ink"], bold=True)[:4]):
+                blit_centered(canvas, line, (card.centerx, card.y + 350 + i * 40))
+        elif self.round.story is not None:
+            # a story round: the picture is the answer, so it waits until it is needed as a hint
+            bob = 8 * math.sin(now * 2.5)
+            bubble = pygame.Rect(0, 0, 230, 230)
+            bubble.center = (card.centerx, card.y + 150 + bob)
+            pygame.draw.circle(canvas, theme["background_band"], bubble.center, 115)
+            pygame.draw.circle(canvas, theme["panel_edge"], bubble.center, 115, 8)
+            blit_centered(canvas, res.text("?", 150, theme["ink"], bold=True), bubble.center)
+            lines = res.wrapped(self.round.story.get(lang), "small", card.width - 70, theme["ink"], bold=True)[:4]
+            for i, line in enumerate(lines):
+                blit_centered(canvas, line, (card.centerx, card.y + 320 + i * 42))
+        else:
+            bob = 8 * math.sin(now * 2.5)
+            blit_centered(canvas, self._picture((380, 380)), (card.centerx, card.y + 215 + bob))
+            word = self.game.phrases.get(f"emotions.{emotion}", lang)
+            blit_centered(canvas, res.text(word, "big", theme["ink"], bold=True), (card.centerx, card.bottom - 60))
+        # the child's mirrored camera picture
+        obs = self.game.obs
+        holding = self.status is not None and self.status.hold_progress > 0
+        frame_colour = theme["good"] if holding else theme["face_frame"]
+        self.view.draw(canvas, res, obs.face_box if obs is not None else None, frame_colour, now,
+                       has_picture=obs is not None)
+        if self.phase == "encourage":
+            self.buttons.draw(canvas, res, now)
+            return
+        p = self.status.p_target if self.status else 0.0
+        progress = self.status.hold_progress if self.status else 0.0
+        draw_gauge(canvas, res, pygame.Rect(self.view.rect.x + 22, 550, 430, 50), p, self.spec.threshold, emotion, progress, now)
+        if holding:
+            label = res.text(self.t("round.hold"), "medium", (255, 255, 255), bold=True)
+            pill = label.get_rect(center=(self.view.rect.centerx, self.view.rect.bottom - 44)).inflate(48, 12)
+            pygame.draw.rect(canvas, theme["good"], pill, border_radius=pill.height // 2)
+            blit_centered(canvas, label, pill.center)
+        if self.phase == "play" and self.noticed is not None and self.noticed is self.face:
+            self.face_notice(canvas, self.face, self.view.rect)
+        elif (self.face in (FaceState.CAMERA_STARTING, FaceState.NO_CAMERA, FaceState.NO_EXPRESSIONS)
+              and (obs is None or self.phase == "play")):
+            if self.face is not FaceState.CAMERA_STARTING or now - self.face_since > FACE_NOTICE_AFTER_S:
+                self.face_notice(canvas, self.face, self.view.rect)
+
+    def _picture(self, size: tuple[int, int]) -> pygame.Surface:
+        res, theme = self.game.res, self.game.theme
+        picture = res.image(self.round.picture, size)
+        if picture is None:
+            emotion = self.round.emotion
+            picture = res.shape(("face", emotion), size, lambda s: draw_face(s, emotion, theme.emotion(emotion), theme["ink"]))
+        return picture
