@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 __all__ = ["open_store", "Store", "Attempt", "Child", "default_db_url", "ProgressError", "OUTCOMES"]
 
 
-def open_store(url: str | None = None, *, journal_dir: "Path | str | None" = None) -> "Store":
+def open_store(url: str | None = None, *, journal_dir: "Path | str | None" = None,
+               spare_journal_dir: "Path | str | None" = None) -> "Store":
     """Open the progress database (see game.progress.store.open_store)."""
     from game.progress.store import open_store as _open_store
-    return _open_store(url, journal_dir=journal_dir)
+    return _open_store(url, journal_dir=journal_dir, spare_journal_dir=spare_journal_dir)
 
 
 def default_db_url() -> str:

@@ -24,21 +24,26 @@ class ProgressError(Exception):
     """A problem the teacher can act on; the message is written for them."""
 
 
+class InvalidChildName(ProgressError):
+    """A child's name the store refuses (blank, too long, unstorable); the message says why."""
+
+
 def clean_name(name: object) -> str:
     """A child's name as we store it: exactly as typed (unicode, emoji, right-to-left scripts,
     spaces and all), except that an empty or blank name is refused with a message saying why.
     """
     if not isinstance(name, str):
-        raise ProgressError(f"A child's name must be text, not {type(name).__name__}.")
+        raise InvalidChildName(f"A child's name must be text, not {type(name).__name__}.")
     if not name.strip():
-        raise ProgressError("A child's name cannot be empty: please type a name or a nickname.")
+        raise InvalidChildName("A child's name cannot be empty: please type a name or a nickname.")
     if "\x00" in name:
-        raise ProgressError("A child's name cannot contain a NUL character; please retype it.")
+        raise InvalidChildName("A child's name cannot contain a NUL character; please retype it.")
     if not _storable(name):
-        raise ProgressError("That name has a character that cannot be stored; please retype it.")
+        raise InvalidChildName("That name has a character that cannot be stored; please retype it.")
     if len(name) > MAX_NAME_CHARS:
-        raise ProgressError(
-            f"That name is {len(name)} characters long; please keep it under {MAX_NAME_CHARS}.")
+        raise InvalidChildName(
+            f"That name is {len(name):,} characters long; a name can have at most "
+            f"{MAX_NAME_CHARS:,} characters, so please shorten it.")
     return name
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (BigInteger, Column, Connection, DateTime, Float, ForeignKey, Integer,
-                        MetaData, String, Table, Text, select, text)
+                        MetaData, String, Table, Text, inspect, select, text)
+
+from game.progress.model import ProgressError
 
 #: The schema version this code writes. Bump it only together with a new MIGRATIONS step.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -30,6 +32,8 @@ children = Table(
     Column("name", Text, nullable=False),
     Column("avatar", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # version 4: the key of the kiosk write that added the child while the database was away
+    Column("record_key", String(64), unique=True),
 )
 
 # Session ids are made on the kiosk (random 53-bit numbers) so a session can start while the
@@ -159,21 +163,51 @@ def _v3_level_results_and_calibration(conn: Connection) -> None:
                 updated_at TIMESTAMP NOT NULL)""")
 
 
+def _v4_child_keys(conn: Connection) -> None:
+    # A child added on a kiosk while the school database was away is stored when it answers;
+    # the key makes that replay idempotent (a journal replayed twice adds the child once).
+    _ddl(conn,
+         "ALTER TABLE children ADD COLUMN record_key VARCHAR(64)",
+         "CREATE UNIQUE INDEX ux_children_record_key ON children (record_key)")
+
+
 #: Ordered forward migrations: MIGRATIONS[i] takes a database from version i to i + 1.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_children_sessions_attempts,
     _v2_attempt_keys_and_expression_shares,
     _v3_level_results_and_calibration,
+    _v4_child_keys,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
 def current_version(conn: Connection) -> int:
-    """The version recorded in the database; 0 for an empty database."""
+    """The version recorded in the database; 0 for an empty database.
+
+    Raises ProgressError for a database that holds other tables but no `schema_version`:
+    someone else's database, which must not silently get the game's tables.
+    """
     if not conn.dialect.has_table(conn, "schema_version"):
+        refuse_foreign(conn)
         return 0
     version = conn.execute(select(schema_version.c.version)).scalar()
     return int(version or 0)
+
+
+def refuse_foreign(conn: Connection) -> None:
+    """A clear ProgressError when the database (its default schema) already holds tables that
+    are not the game's and no `schema_version`; nothing is created in it."""
+    tables = sorted(name for name in inspect(conn).get_table_names()
+                    if not name.startswith("sqlite_"))
+    if not tables:
+        return
+    shown = ", ".join(tables[:6]) + (f" and {len(tables) - 6} more" if len(tables) > 6 else "")
+    where = conn.engine.url.database if conn.dialect.name == "sqlite" else conn.engine.url.render_as_string(
+        hide_password=True)
+    raise ProgressError(
+        f"{where} is not an Emotion Game progress database: it already holds other tables "
+        f"({shown}), so the game leaves it untouched. Use a new file or an empty database for "
+        "the game's progress (--db sqlite:///path/progress.sqlite3).")
 
 
 def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
@@ -183,11 +217,11 @@ def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
     kiosks starting at once do not both run the same step.
     """
     if not conn.dialect.has_table(conn, "schema_version"):
+        refuse_foreign(conn)
         conn.execute(text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
         conn.execute(text("INSERT INTO schema_version (version) VALUES (0)"))
     old = current_version(conn)
     if old > SCHEMA_VERSION:
-        from game.progress.model import ProgressError
         raise ProgressError(
             f"This progress database was written by a newer Emotion Game (schema {old}, this "
             f"game knows up to {SCHEMA_VERSION}); please update the game on this kiosk.")

@@ -111,7 +111,9 @@ def test_disk_full_buffers_then_saves_everything(tmp_path):
         pytest.skip(f"{disk.reason}; test_injected_io_error_buffers_and_is_journalled covers the logic")
     small = disk.path
     try:
-        store = open_store(f"sqlite:///{small / 'progress.sqlite3'}")
+        # The spare journal place is on the same full disk, so nothing on disk can take them
+        # (tests/progress/test_store_unavailable.py covers a spare place that has room).
+        store = open_store(f"sqlite:///{small / 'progress.sqlite3'}", spare_journal_dir=small / "state")
         child = store.add_child("Sari", "")
         session = store.start_session(child.id, "k", "en")
         store.record_attempt(make_attempt(child.id, session, 0))
