@@ -46,7 +46,7 @@ EMOTIONS: tuple[Emotion, ...] = (
             ("sadness", "unhappy", "cry", "crying", "sedih")),
     Emotion("fear", "#9b7bf6", Valence.NEGATIVE,
             ("faces/fear-1.png", "faces/fear-2.png", "faces/fear-3.png"),
-            ("scared", "afraid", "fearful", "frightened", "scary", "surprise", "surprised", "takut")),
+            ("scared", "afraid", "fearful", "frightened", "scary", "takut")),
 )
 
 #: The emotion names in teaching order: what a round may ask for.

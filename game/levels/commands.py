@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, EMOTIONS
 from game.levels.model import LEVEL_ID_MAX, LEVEL_ID_PATTERN, LevelProblem, LevelSet
+from game.levels.suggest import did_you_mean
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -44,6 +46,20 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     new.add_argument("--emotion", choices=EMOTIONS, default="happy", help="the emotion of the first round")
     new.set_defaults(func=run_new)
 
+    preview = sub.add_parser("preview", help="play one level in a window with a made camera",
+                             description="Plays the level as a child would see it, in a window, with a made camera "
+                                         "that shows each round's own picture in turn (no child and no webcam "
+                                         "needed). Nothing is saved: the player \"Preview\" lives in a temporary "
+                                         "database. Like any new player it is first asked for a calm face.")
+    preview.add_argument("level", metavar="ID_OR_FILE", help="a level id from --dir, or a level file")
+    preview.add_argument("--dir", type=Path, default=DEFAULT_LEVELS_DIR, help="the levels folder (default: levels/)")
+    preview.add_argument("--assets", type=Path, default=DEFAULT_ASSETS_DIR, metavar="DIR",
+                         help="folder the pictures are in (default: the game's assets/)")
+    preview.add_argument("--lang", default=None, help="the language to show (default: the settings file's)")
+    preview.add_argument("--mute", action="store_true", help="no sounds and no voice")
+    preview.add_argument("--seconds", type=float, default=None, metavar="N", help="close the preview after N seconds")
+    preview.set_defaults(func=run_preview)
+
 
 # -- check ---------------------------------------------------------------------------------
 
@@ -68,8 +84,9 @@ def _problem_lines(problem: LevelProblem) -> list[str]:
     return lines
 
 
-def format_report(level_set: LevelSet, source: Path, assets_dir: Path) -> str:
-    """The check report: what is ready, then what to fix, then a one-line summary."""
+def format_report(level_set: LevelSet, source: Path, assets_dir: Path,
+                  warnings: list[LevelProblem] | tuple = ()) -> str:
+    """The check report: what is ready, what to fix, what to look at (warnings), then a summary."""
     out = [f"Checking levels in {_shown(source)} (pictures from {_shown(assets_dir)})", ""]
     width = max((len(lv.id) for lv in level_set.levels), default=0)
     title_width = max((len(str(lv.title)) for lv in level_set.levels), default=0)
@@ -88,6 +105,12 @@ def format_report(level_set: LevelSet, source: Path, assets_dir: Path) -> str:
         for problem in level_set.problems:
             out.append("")
             out.extend(_problem_lines(problem))
+    if warnings:
+        out.append("")
+        out.append(f"Warnings ({len(warnings)}): these levels still work, but look again:")
+        for warning in warnings:
+            out.append("")
+            out.extend(_problem_lines(warning))
     out.append("")
     n_ready = len(level_set.levels)
     ready = f"{n_ready} level" + (" is" if n_ready == 1 else "s are") + " ready"
@@ -95,6 +118,8 @@ def format_report(level_set: LevelSet, source: Path, assets_dir: Path) -> str:
         files = len({p.file for p in level_set.problems})
         out.append(f"{ready}; {files} file" + (" needs" if files == 1 else "s need") + " fixing.")
         out.append("The game offers the levels that are ready and leaves out a file until it is fixed.")
+    elif warnings:
+        out.append(f"{ready}, with {len(warnings)} warning" + ("s" if len(warnings) != 1 else "") + " to look at.")
     else:
         out.append(f"All good: {ready}.")
     return "\n".join(out)
@@ -115,10 +140,21 @@ def check(path: Path, assets_dir: Path) -> LevelSet:
     return load_levels(path, assets_dir)
 
 
+def warnings_for(level_set: LevelSet, path: Path, assets_dir: Path) -> list[LevelProblem]:
+    """What `review_levels` finds in the levels that loaded from `path` (a folder or one file)."""
+    from game.levels.review import review_levels
+
+    def file_of(level) -> Path:   # a level's id is its file name (the loader insists)
+        return path if path.is_file() else path / f"{level.id}.toml"
+
+    return review_levels(level_set.levels, file_of, assets_dir)
+
+
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     level_set = check(args.path, args.assets)
-    print(format_report(level_set, args.path, args.assets), file=out)
+    warnings = warnings_for(level_set, args.path, args.assets)
+    print(format_report(level_set, args.path, args.assets, warnings), file=out)
     return 0 if level_set.levels and not level_set.problems else 1
 
 
@@ -141,7 +177,7 @@ TEMPLATE = '''\
 # The id must match the file name ({level_id}.toml). Order is the level's place in the list.
 id = "{level_id}"
 order = {order}
-title = {{ en = "New Level", id = "Level Baru" }}
+title = {title}
 {unlock}
 # Settings for every round below; a round can set its own to override them.
 [defaults]
@@ -172,7 +208,10 @@ def scaffold(level_id: str, emotion: str, order: int, after: str | None, picture
     prompt_en, prompt_id, hint_en, hint_id = TEMPLATE_PROMPTS[emotion]
     unlock = (f'# Opens when "{after}" is done.\nunlock = {{ after = "{after}" }}\n' if after
               else '# Open from the start. To wait for another level: unlock = { after = "its-id" }\n')
-    return TEMPLATE.format(level_id=level_id, order=order, unlock=unlock, emotion=emotion, picture=picture,
+    from game.levels.review import SCAFFOLD_TITLE
+
+    title = "{ " + ", ".join(f'{lang} = "{text}"' for lang, text in SCAFFOLD_TITLE.items()) + " }"
+    return TEMPLATE.format(level_id=level_id, order=order, unlock=unlock, emotion=emotion, picture=picture, title=title,
                            prompt_en=prompt_en, prompt_id=prompt_id, hint_en=hint_en, hint_id=hint_id)
 
 
@@ -223,3 +262,68 @@ def run_new(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return 1
     print(f"Wrote {_shown(target)}. Edit it, then run: emotion-game levels check {_shown(args.dir)}", file=out)
     return 0
+
+
+# -- preview -------------------------------------------------------------------------------
+
+#: The frame rate a folder camera plays at (game.vision.sources.open_source's default for folders).
+PREVIEW_FPS = 10
+#: How long the made camera shows each round's picture: the intro, then the hold, then a little.
+PREVIEW_ROUND_EXTRA_S = 3.0
+
+
+def made_camera(level, out_dir: Path, fps: int = PREVIEW_FPS) -> Path:
+    """A folder camera that shows each round's picture in turn, long enough to hold it.
+
+    Frames are links to the pictures (copies where links are not allowed), so the folder costs
+    next to nothing and the level's own pictures are what the game sees.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    index = 0
+    for rnd in level.rounds:
+        frames = int(round((rnd.hold_s + PREVIEW_ROUND_EXTRA_S) * fps))
+        for _ in range(frames):
+            frame = out_dir / f"frame_{index:05d}{rnd.picture.suffix.lower()}"
+            try:
+                frame.symlink_to(rnd.picture)
+            except OSError:
+                shutil.copyfile(rnd.picture, frame)
+            index += 1
+    return out_dir
+
+
+def run_preview(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    import subprocess
+    import tempfile
+
+    from game.levels import LevelError, load_level_file
+
+    out = out or sys.stdout
+    spec = Path(args.level)
+    file = spec if spec.suffix.lower() == ".toml" or spec.is_file() else args.dir / f"{args.level}.toml"
+    if not file.is_file():
+        known = sorted(p.stem for p in args.dir.glob("*.toml")) if args.dir.is_dir() else []
+        guess = did_you_mean(args.level, known)
+        print(f'There is no level "{args.level}" in {_shown(args.dir)}. ' + (guess or "Levels: " + ", ".join(known)),
+              file=out)
+        return 1
+    try:
+        level = load_level_file(file, args.assets)
+    except LevelError as exc:
+        print(f"{_shown(file)} cannot be played yet:", file=out)
+        for problem in exc.problems:
+            out.write("\n".join(_problem_lines(problem)) + "\n")
+        return 1
+    with tempfile.TemporaryDirectory(prefix="emotion-game-preview-") as temporary:
+        camera = made_camera(level, Path(temporary) / "camera")
+        # The game is another room (game.play): start it as the kiosk does, not by importing it.
+        command = [sys.executable, "-m", "game.cli", "play", "--windowed", "--camera", str(camera),
+                   "--child", "Preview", "--level", str(file.resolve()),
+                   "--levels-dir", str(file.resolve().parent),
+                   "--db", f"sqlite:///{Path(temporary) / 'preview.sqlite3'}"]
+        command += (["--lang", args.lang] if args.lang else []) + (["--mute"] if args.mute else [])
+        command += ["--seconds", f"{args.seconds:g}"] if args.seconds else []
+        print(f"Previewing {level.id} ({len(level.rounds)} rounds) with a made camera; close the window to stop.",
+              file=out)
+        out.flush()
+        return subprocess.run(command).returncode

@@ -301,8 +301,15 @@ def _validation_problems(exc: ValidationError, file: Path, lines: dict[KeyPath, 
                          copied: set[tuple[int, str]]) -> list[LevelProblem]:
     problems: list[LevelProblem] = []
     seen: set[tuple[str, str]] = set()
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A round's speech defaults to its prompt: with the prompt missing (often misspelled, which
+    # the "not something a round can have" problem names), "speech is missing" would be wrong.
+    no_prompt = {tuple(e["loc"][:2]) for e in errors
+                 if e["type"] == "missing" and len(e["loc"]) == 3 and e["loc"][0] == "rounds" and e["loc"][2] == "prompt"}
+    for error in errors:
         loc: KeyPath = tuple(error["loc"])
+        if error["type"] == "missing" and len(loc) == 3 and loc[2] == "speech" and loc[:2] in no_prompt:
+            continue
         message, suggestion = _translate(error, loc)
         shown = loc
         if len(loc) >= 3 and loc[0] == "rounds" and isinstance(loc[1], int) and (loc[1], loc[2]) in copied:
