@@ -1,7 +1,9 @@
-"""Where a level's files may live: only inside the assets folder, and only if they exist."""
+"""Where a level's files may live: only inside the assets folder, only if they exist, and only
+pictures small enough to show (their size is read from the file's header, never by decoding)."""
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pydantic_core import PydanticCustomError
@@ -10,6 +12,53 @@ from game.levels.suggest import closest
 
 #: Picture formats pygame loads on every platform we ship to.
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg")
+#: The largest picture a level may use, per side and in all: the game shows pictures at most
+#: screen-sized, and a 4096 x 4096 picture already takes 64 MB once decoded (a 20000 x 20000
+#: one took 2.1 GB and froze the game for seconds).
+MAX_PICTURE_SIDE = 4096
+MAX_PICTURE_PIXELS = 4096 * 4096
+#: How far into a JPEG its size may be found (after EXIF and other metadata blocks).
+JPEG_HEADER_SEARCH_BYTES = 1 << 20
+
+
+def picture_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) from a PNG's or JPEG's header, without decoding the picture; None when
+    the header cannot be read (the picture loader reports such files itself)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(32)
+            if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+                width, height = struct.unpack(">II", head[16:24])
+                return width, height
+            if head.startswith(b"\xff\xd8"):
+                return _jpeg_size(head + handle.read(JPEG_HEADER_SEARCH_BYTES))
+    except OSError:
+        return None
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """Walk the JPEG's marker segments to the first start-of-frame (SOF0..SOF15 but DHT, JPG,
+    DAC), which holds the height and width."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:            # fill byte
+            at += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):   # markers without a length
+            at += 2
+            continue
+        (length,) = struct.unpack(">H", data[at + 2:at + 4])
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            if at + 9 > len(data):
+                return None
+            height, width = struct.unpack(">HH", data[at + 5:at + 9])
+            return width, height
+        at += 2 + length
+    return None
 
 
 def asset_names(assets_dir: Path, suffixes: tuple[str, ...] = PICTURE_SUFFIXES) -> list[str]:
@@ -81,4 +130,12 @@ def resolve_asset(value: object, assets_dir: Path, kind: str = "picture",
         raise _error("asset_format", "The {kind} \"{path}\" is not a picture the game can show.",
                      "Use a " + " or ".join(s.lstrip(".").upper() for s in suffixes) + " file.",
                      kind=kind, path=text)
+    size = picture_size(resolved) if suffixes == PICTURE_SUFFIXES else None
+    if size is not None and (max(size) > MAX_PICTURE_SIDE or size[0] * size[1] > MAX_PICTURE_PIXELS):
+        raise _error("asset_too_big",
+                     "The {kind} \"{path}\" is {width} x {height} pixels, too big for the game to "
+                     "show (at most {side} x {side}).",
+                     f"Save a smaller copy (at most {MAX_PICTURE_SIDE} pixels on each side; about "
+                     "1000 pixels is plenty for the screen) and use that.",
+                     kind=kind, path=text, width=size[0], height=size[1], side=MAX_PICTURE_SIDE)
     return resolved

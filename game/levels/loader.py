@@ -173,6 +173,8 @@ def _translate(error: dict[str, Any], loc: KeyPath) -> tuple[str, str | None]:
         return f"This must be a number, like 1.5, not {_short(value)}.", _number_in_quotes(value)
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"This must be a whole number, like 2, not {_short(value)}.", _number_in_quotes(value)
+    if isinstance(value, float) and value != value:   # TOML's nan compares false with any bound
+        return "This is nan (\"not a number\"), so it cannot be used here.", "Write a number, like 0.6."
     if kind in ("greater_than_equal", "greater_than"):
         return f"This is {_short(value)}, but it must be at least {ctx.get('ge', ctx.get('gt'))}.", None
     if kind in ("less_than_equal", "less_than"):

@@ -64,6 +64,11 @@ def run_report(args: argparse.Namespace) -> int:
     except ProgressError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except OSError as exc:   # --out names a place no report can be written (/proc/x, a full disk)
+        where = Path(exc.filename) if exc.filename else args.out
+        print(f"Cannot write the report into {args.out}: {where} - {exc.strerror or exc}. "
+              "Choose a folder you can write to, e.g. --out report.", file=sys.stderr)
+        return 1
     finally:
         store.close()
     print(f"Report for {files.children} children and {files.attempts} rounds: {files.html}")

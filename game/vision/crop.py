@@ -17,17 +17,39 @@ def _refuse_empty(image: np.ndarray) -> None:
         raise ValueError(f"empty frame of shape {image.shape}: nothing to look at")
 
 
+def _to_uint8(image: np.ndarray) -> np.ndarray:
+    """uint8 levels from any numeric dtype, scaled (never clipped) from the dtype's range.
+
+    A 16-bit PNG or TIFF (uint16, 0..65535) keeps its picture: clipping it to 0..255 would
+    turn every pixel brighter than 255/65535 white, and the detector would find no face.
+    Signed pixels (int16/int32 TIFFs) scale from 0..max, negatives being black. int64 is
+    numpy's default for arrays of Python ints, which no image reader returns: it is taken as
+    8-bit levels, as before. Floats are 0..1 when they fit there, else 0..255 levels.
+    """
+    if image.dtype == np.bool_:
+        return image.astype(np.uint8) * 255
+    if np.issubdtype(image.dtype, np.floating):
+        finite = np.nan_to_num(image, nan=0.0, posinf=1.0, neginf=0.0)
+        scale = 255.0 if finite.size and finite.max() <= 1.0 else 1.0
+        return np.clip(finite * scale, 0, 255).astype(np.uint8)
+    if not np.issubdtype(image.dtype, np.integer):
+        raise ValueError(f"unsupported frame dtype {image.dtype}: expected integer or float pixels")
+    if image.dtype == np.int64:
+        return np.clip(image, 0, 255).astype(np.uint8)
+    if image.dtype == np.int8:
+        return (np.clip(image, 0, 127).astype(np.uint16) * 2).astype(np.uint8)
+    top = float(np.iinfo(image.dtype).max)
+    scaled = np.clip(image, 0, None).astype(np.float64) * (255.0 / top)
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
 def to_gray(frame: np.ndarray) -> np.ndarray:
-    """uint8 gray from a gray, BGR or BGRA frame (any integer or float dtype)."""
+    """uint8 gray from a gray, BGR or BGRA frame of any integer or float dtype (16-bit images
+    are scaled to 8 bits, not clipped)."""
     image = np.asarray(frame)
     _refuse_empty(image)
     if image.dtype != np.uint8:
-        if np.issubdtype(image.dtype, np.floating):
-            finite = np.nan_to_num(image, nan=0.0, posinf=1.0, neginf=0.0)
-            scale = 255.0 if finite.size and finite.max() <= 1.0 else 1.0
-            image = np.clip(finite * scale, 0, 255).astype(np.uint8)
-        else:
-            image = np.clip(image, 0, 255).astype(np.uint8)
+        image = _to_uint8(image)
     if image.ndim == 3 and image.shape[2] == 1:
         image = image[:, :, 0]
     if image.ndim == 2:
