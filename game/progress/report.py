@@ -403,7 +403,8 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
     # utf-8-sig: spreadsheet programs then read names with accents and emoji correctly.
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
+        # Column names can carry stored text too (children.csv: "<emotion>_rounds").
+        writer.writerow([csv_safe(name) for name in header])
         for row in rows:
             writer.writerow([csv_safe(v) for v in row])
 
