@@ -37,7 +37,7 @@ def style_for(emotion: str, order: Sequence[str]) -> tuple[str, str, str]:
 class Series:
     emotion: str
     label: str
-    values: list[float | None]   # one per session; None where the emotion was not played
+    values: list[float | None]   # one per point on the x axis (a session, a week); None: not played
 
 
 def _svg_text(figure, salt: str) -> str:
@@ -52,9 +52,10 @@ def _svg_text(figure, salt: str) -> str:
     return svg
 
 
-def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str], y_label: str,
-                       percent: bool, chart_id: str, empty_note: str = "") -> str:
-    """One line per emotion across sessions, as an inline <svg> string (the page gives the title)."""
+def line_chart(*, series: Sequence[Series], x_labels: Sequence[str], y_label: str,
+               percent: bool, chart_id: str, empty_note: str = "") -> str:
+    """One line per emotion across sessions or weeks, as an inline <svg> string (the page gives
+    the title). A point is drawn where the emotion has a value; gaps stay gaps."""
     import matplotlib
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
@@ -64,7 +65,7 @@ def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str
                                 "font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13}):
         figure = Figure(figsize=(6.2, 3.4), dpi=100)
         axes = figure.add_subplot()
-        positions = list(range(1, len(session_labels) + 1))
+        positions = list(range(1, len(x_labels) + 1))
         order = [s.emotion for s in series]
         plotted_any = False
         for one in series:
@@ -87,7 +88,7 @@ def session_line_chart(*, series: Sequence[Series], session_labels: Sequence[str
             axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
         step = max(1, len(positions) // 8)  # at most ~8 labels so dates stay readable
         axes.set_xticks(positions[::step])
-        axes.set_xticklabels(list(session_labels)[::step])
+        axes.set_xticklabels(list(x_labels)[::step])
         axes.grid(axis="y", color="#DDDDDD", linewidth=0.8)
         axes.set_axisbelow(True)
         for side in ("top", "right"):

@@ -21,6 +21,23 @@ def parse_since(text: str) -> datetime:
     return moment.astimezone() if moment.tzinfo is None else moment
 
 
+def parse_zone(text: str):
+    """An IANA time zone name (Asia/Jakarta); a near miss is answered with the closest names."""
+    import difflib
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+    try:
+        return ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        names = sorted(available_timezones())
+        by_lower = {n.lower(): n for n in names}
+        close = difflib.get_close_matches(text.strip().lower(), list(by_lower), n=3, cutoff=0.5)
+        ends = [n for n in names if n.lower().endswith("/" + text.strip().lower())]
+        guesses = list(dict.fromkeys(ends + [by_lower[c] for c in close]))[:3]
+        hint = f"; did you mean {', '.join(guesses)}?" if guesses else ", e.g. Asia/Jakarta"
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time zone name{hint}") from exc
+
+
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     report = subparsers.add_parser(
         "report", help="write the teacher report (HTML page + CSV files)",
@@ -35,6 +52,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--out", metavar="DIR", required=True, type=Path, help="folder to write into")
     report.add_argument("--lang", choices=("en", "id"), default="en",
                         help="report language: en (English) or id (Bahasa Indonesia)")
+    report.add_argument("--tz", metavar="ZONE", type=parse_zone, default=None,
+                        help="the kiosk's time zone for the times shown, e.g. Asia/Jakarta "
+                             "(default: this computer's)")
     report.set_defaults(func=run_report)
 
 
@@ -59,7 +79,8 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"Cannot open the progress database: {exc}", file=sys.stderr)
         return 1
     try:
-        files = build_report(store, args.out, child_name=args.child, since=args.since, lang=args.lang)
+        files = build_report(store, args.out, child_name=args.child, since=args.since, lang=args.lang,
+                             zone=args.tz)
         note = store.last_error
     except ProgressError as exc:
         print(str(exc), file=sys.stderr)

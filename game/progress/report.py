@@ -1,39 +1,57 @@
-"""The teacher report: one self-contained HTML page plus attempts.csv and children.csv.
+"""The teacher report: one self-contained HTML page, a printable page per child, attempts.csv
+and children.csv.
 
-The page has no scripts and loads nothing: styles are inline, charts are inline SVG, so it
-opens from a USB stick on a school laptop without internet. Every piece of text that came from
-the database (names, avatars, kiosk and level ids) goes through `esc`, and names are wrapped in
-<bdi> so a right-to-left name cannot reorder the text around it.
+The pages are Jinja2 templates (game/progress/templates/, found with importlib.resources, so
+they work from a checkout and from an installed wheel); escaping is on by default, so every
+name, avatar, kiosk and level text from the database is escaped by the template engine, and
+a teacher-facing change is an edit to a template or to report_text.py. This module only
+gathers and computes: it hands the templates plain values, and marks as safe only the inline
+SVG charts it drew itself.
+
+The pages have no scripts and load nothing: styles are inline, charts are inline SVG, and the
+Content-Security-Policy forbids anything else, so they open from a USB stick on a school
+laptop without internet. Times are shown in the kiosk's time zone (this computer's unless
+the report is asked for another), and the CSV files carry the offset in every time.
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
-import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from html import escape
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from importlib import resources
 from pathlib import Path
 
-from game.progress.charts import SHARE_COLOURS, Series, session_line_chart, share_bar_svg
+from jinja2 import Environment, FunctionLoader, StrictUndefined
+from markupsafe import Markup
+
+from game.levels import load_levels
+from game.progress.charts import SHARE_COLOURS, Series, line_chart, share_bar_svg
 from game.progress.model import Attempt, Child, ProgressError
+from game.progress.names import match_child
 from game.progress.report_text import REPORT_TEXT
-from game.progress.summary import (MIN_ATTEMPTS_FOR_ADVICE, SessionInfo, emotion_order,
-                                   expression_shares, needs_practice, stats_by_emotion)
+from game.progress.summary import (MIN_TRIES_FOR_ADVICE, EmotionStats, SessionInfo,
+                                   emotion_order, expression_shares, needs_practice,
+                                   stats_by_emotion)
+from game.resources import assets_dir, levels_dir
 
 #: Charts show this many most recent sessions; the CSV has them all.
 CHART_SESSIONS = 20
+#: The weekly chart and table show this many most recent weeks.
+CHART_WEEKS = 12
 #: The table of recent sessions per child.
 RECENT_SESSIONS = 8
 #: CSV cells starting with these would run as formulas in a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Where the templates live, inside the package.
+TEMPLATE_PACKAGE = "game.progress"
+TEMPLATE_FOLDER = "templates"
+#: The folder (inside the report folder) with one printable page per child.
+CHILD_PAGES_FOLDER = "children"
 
-
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
+SHARE_KEYS = ("positive", "negative", "neutral", "noface")
 
 
 def csv_safe(value: object) -> object:
@@ -43,68 +61,64 @@ def csv_safe(value: object) -> object:
     return value
 
 
+# ------------------------------------------------------------------------------ templates
+def template_source(name: str) -> str | None:
+    """A template's text from the package (None when there is no such template)."""
+    place = resources.files(TEMPLATE_PACKAGE).joinpath(TEMPLATE_FOLDER, name)
+    return place.read_text(encoding="utf-8") if place.is_file() else None
+
+
+def template_environment() -> Environment:
+    """The report's Jinja2 environment: templates from the package, escaping always on, and a
+    missing value is an error (not a silent blank on a teacher's page)."""
+    return Environment(loader=FunctionLoader(template_source), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+# ---------------------------------------------------------------------------------- time
 @dataclass(frozen=True)
-class ReportFiles:
-    html: Path
-    attempts_csv: Path
-    children_csv: Path
-    children: int
-    attempts: int
+class KioskClock:
+    """Turns stored UTC times into the kiosk's local time.
+
+    `zone` None means this computer's time zone, with its own rules on each date (summer
+    time included), which is the kiosk's when the report is made on the kiosk.
+    """
+
+    zone: tzinfo | None = None
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def describe(self, at: datetime) -> str:
+        """"Asia/Jakarta, UTC+07:00" (or the abbreviation this computer uses, e.g. "WIB")."""
+        moment = self.local(at)
+        offset = moment.strftime("%z")
+        offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+        name = getattr(self.zone, "key", None) or moment.tzname() or ""
+        return f"{name}, {offset}" if name and name not in ("UTC", offset) else offset
 
 
-@dataclass(frozen=True)
-class ReportData:
-    children: list[Child]
-    attempts: list[Attempt]
-    sessions: dict[int, SessionInfo]   # every known session, by id (for kiosk and time)
-    child_name: str | None
-    since: datetime | None
-
-
-def gather(store, *, child_name: str | None = None, since: datetime | None = None,
-           words: dict[str, str] | None = None) -> ReportData:
-    """Read what the report shows. An unknown child name is a ProgressError with suggestions."""
-    words = words or REPORT_TEXT["en"]
-    children = store.list_children()
-    if child_name is not None:
-        wanted = child_name.casefold().strip()
-        chosen = [c for c in children if c.name.casefold().strip() == wanted]
-        if not chosen:
-            message = words["no_child_named"].format(name=child_name)
-            close = difflib.get_close_matches(child_name, [c.name for c in children], n=3, cutoff=0.5)
-            if close:
-                message += " " + words["did_you_mean"].format(names=", ".join(close))
-            raise ProgressError(message)
-        children = chosen
-    ids = {c.id for c in children}
-    attempts = [a for a in store.attempts(since=since) if a.child_id in ids]
-    sessions = {s.id: s for s in store.sessions()}
-    return ReportData(children=children, attempts=attempts, sessions=sessions,
-                      child_name=child_name, since=since)
-
-
-# ----------------------------------------------------------------------------- formatting
-def local(moment: datetime) -> datetime:
-    """Teachers read times in the kiosk's own time zone."""
-    return moment.astimezone()
-
-
-def fmt_date(moment: datetime, words: dict[str, str], *, with_time: bool = True) -> str:
+def fmt_date(moment: datetime, words: Mapping[str, str], clock: KioskClock, *,
+             with_time: bool = True) -> str:
     months = words["months"].split(",")
-    moment = local(moment)
+    moment = clock.local(moment)
     text = f"{moment.day} {months[moment.month - 1]} {moment.year}"
     return f"{text}, {moment:%H:%M}" if with_time else text
+
+
+def fmt_day(day: date, words: Mapping[str, str]) -> str:
+    return f"{day.day} {words['months'].split(',')[day.month - 1]}"
 
 
 def fmt_rate(rate: float | None) -> str:
     return "—" if rate is None else f"{round(100 * rate)}%"
 
 
-def fmt_seconds(seconds: float | None, words: dict[str, str]) -> str:
+def fmt_seconds(seconds: float | None, words: Mapping[str, str]) -> str:
     return "—" if seconds is None else words["seconds_short"].format(value=f"{seconds:.1f}")
 
 
-def emotion_label(emotion: str, words: dict[str, str]) -> str:
+def emotion_label(emotion: str, words: Mapping[str, str]) -> str:
     return words.get(emotion, emotion.capitalize())
 
 
@@ -121,16 +135,93 @@ def heat_colour(rate: float) -> tuple[str, str]:
     return "#%02X%02X%02X" % rgb, ("#FFFFFF" if rate > 0.55 else "#10202F")
 
 
-# ------------------------------------------------------------------------------- sessions
+# -------------------------------------------------------------------------------- levels
+def shipped_level_titles() -> dict[str, dict[str, str]]:
+    """Level id -> {language: title} for the levels shipped with the game."""
+    level_set = load_levels(levels_dir(), assets_dir())
+    return {level.id: {"en": level.title.en, "id": level.title.id} for level in level_set.levels}
+
+
+def level_title(level_id: str, titles: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    """The level's title in `lang` (English when it has none); its id when the level is unknown
+    (a school's own level file, or one since removed)."""
+    known = titles.get(level_id)
+    return (known.get(lang) or known.get("en") or level_id) if known else level_id
+
+
+# -------------------------------------------------------------------------------- gather
+@dataclass(frozen=True)
+class ReportData:
+    children: list[Child]
+    attempts: list[Attempt]
+    sessions: dict[int, SessionInfo]   # every known session, by id (for kiosk and time)
+    child_name: str | None
+    since: datetime | None
+    level_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    clock: KioskClock = KioskClock()
+
+    def attempts_by_child(self) -> dict[int, list[Attempt]]:
+        grouped: dict[int, list[Attempt]] = defaultdict(list)
+        for attempt in self.attempts:
+            grouped[attempt.child_id].append(attempt)
+        return grouped
+
+
+def choose_children(children: Sequence[Child], child_name: str,
+                    words: Mapping[str, str]) -> list[Child]:
+    """The children `child_name` means (case and accents aside; two children may share a
+    name), or a ProgressError that suggests the closest names."""
+    match = match_child(child_name, [c.name for c in children])
+    if match.name is not None:
+        return [c for c in children if c.name == match.name]
+    if match.ambiguous:
+        raise ProgressError(words["several_children_named"].format(
+            name=child_name, names=", ".join(match.suggestions)))
+    message = words["no_child_named"].format(name=child_name)
+    if match.suggestions:
+        message += " " + words["did_you_mean"].format(names=", ".join(match.suggestions))
+    raise ProgressError(message)
+
+
+def gather(store, *, child_name: str | None = None, since: datetime | None = None,
+           words: Mapping[str, str] | None = None,
+           level_titles: Mapping[str, Mapping[str, str]] | None = None,
+           clock: KioskClock | None = None) -> ReportData:
+    """Read what the report shows. An unknown child name is a ProgressError with suggestions."""
+    words = words or REPORT_TEXT["en"]
+    children = store.list_children()
+    if child_name is not None:
+        children = choose_children(children, child_name, words)
+    ids = {c.id for c in children}
+    attempts = [a for a in store.attempts(since=since) if a.child_id in ids]
+    sessions = {s.id: s for s in store.sessions()}
+    return ReportData(children=children, attempts=attempts, sessions=sessions,
+                      child_name=child_name, since=since,
+                      level_titles=shipped_level_titles() if level_titles is None else level_titles,
+                      clock=clock or KioskClock())
+
+
+# ------------------------------------------------------------------------------ sessions
 @dataclass(frozen=True)
 class SessionRow:
     session_id: int
     started_at: datetime
+    ended_at: datetime          # the session's end, or its last round's when it was not closed
+    closed: bool                # False: the game never ended it (power cut, crash)
     kiosk: str
     attempts: list[Attempt]
 
+    @property
+    def minutes(self) -> float:
+        """Time at the kiosk: from the session's start to its end."""
+        return max(0.0, (self.ended_at - self.started_at).total_seconds()) / 60
 
-def sessions_of(attempts: Sequence[Attempt], sessions: dict[int, SessionInfo]) -> list[SessionRow]:
+    def level_ids(self) -> list[str]:
+        """The levels played, in the order first played."""
+        return list(dict.fromkeys(a.level_id for a in self.attempts))
+
+
+def sessions_of(attempts: Sequence[Attempt], sessions: Mapping[int, SessionInfo]) -> list[SessionRow]:
     """The child's sessions that have attempts, oldest first."""
     grouped: dict[int, list[Attempt]] = defaultdict(list)
     for attempt in attempts:
@@ -138,261 +229,218 @@ def sessions_of(attempts: Sequence[Attempt], sessions: dict[int, SessionInfo]) -
     rows = []
     for session_id, mine in grouped.items():
         info = sessions.get(session_id)
-        started = info.started_at if info else min(a.started_at for a in mine)
-        rows.append(SessionRow(session_id, started, info.kiosk if info else "?", mine))
+        first = min(a.started_at for a in mine)
+        last = max(a.ended_at for a in mine)
+        started = min(info.started_at, first) if info else first
+        ended = info.ended_at if info and info.ended_at else last
+        rows.append(SessionRow(session_id, started, max(ended, last), bool(info and info.ended_at),
+                               info.kiosk if info else "?", mine))
     return sorted(rows, key=lambda r: (r.started_at, r.session_id))
 
 
 def per_session_series(rows: Sequence[SessionRow], emotions: Sequence[str],
-                       words: dict[str, str]) -> tuple[list[Series], list[Series]]:
+                       words: Mapping[str, str]) -> tuple[list[Series], list[Series]]:
     success, speed = [], []
     for emotion in emotions:
         rates, times = [], []
         for row in rows:
-            mine = [a for a in row.attempts if a.emotion == emotion]
-            matched = [a for a in mine if a.outcome == "matched"]
-            rates.append(100 * len(matched) / len(mine) if mine else None)
-            ttm = [a.time_to_match_s for a in matched if a.time_to_match_s is not None]
-            times.append(statistics.median(ttm) if ttm else None)
+            one = stats_by_emotion(row.attempts).get(emotion)
+            rates.append(None if one is None or one.success_rate is None else 100 * one.success_rate)
+            times.append(None if one is None else one.median_time_to_match_s)
         label = emotion_label(emotion, words)
         success.append(Series(emotion, label, rates))
         speed.append(Series(emotion, label, times))
     return success, speed
 
 
-def session_axis_labels(rows: Sequence[SessionRow], words: dict[str, str]) -> list[str]:
-    months = words["months"].split(",")
-    return [f"{local(r.started_at).day} {months[local(r.started_at).month - 1]}\n"
-            f"{local(r.started_at):%H:%M}" for r in rows]
+def session_axis_labels(rows: Sequence[SessionRow], words: Mapping[str, str],
+                        clock: KioskClock) -> list[str]:
+    return [f"{fmt_day(clock.local(r.started_at).date(), words)}\n{clock.local(r.started_at):%H:%M}"
+            for r in rows]
 
 
-# ----------------------------------------------------------------------------------- HTML
-CSS = """
-:root { --ink:#10202F; --muted:#4A5866; --line:#D5DCE3; --paper:#FFFFFF; --wash:#F4F7FA;
-        --accent:#0B5CAD; --practise:#FFF4DC; --practise-edge:#E69F00; }
-* { box-sizing: border-box; }
-html { font-size: 18px; }
-body { margin: 0; background: var(--wash); color: var(--ink);
-       font-family: Andika, "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; line-height: 1.45; }
-main { max-width: 1200px; margin: 0 auto; padding: 28px 28px 60px; }
-header.page { background: var(--accent); color: #fff; padding: 26px 28px; }
-header.page .inner { max-width: 1200px; margin: 0 auto; padding: 0 28px; }
-header.page h1 { margin: 0 0 6px; font-size: 2rem; }
-header.page p { margin: 0; font-size: 1.05rem; opacity: .95; }
-h2 { font-size: 1.6rem; margin: 0 0 14px; }
-h3 { font-size: 1.2rem; margin: 26px 0 10px; }
-section.panel { background: var(--paper); border: 1px solid var(--line); border-radius: 14px;
-                padding: 24px 26px; margin: 24px 0; break-inside: avoid; }
-.help { color: var(--muted); margin: -4px 0 16px; max-width: 60em; }
-.name { overflow-wrap: anywhere; word-break: break-word; }
-.clamp3 { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
-.clamp { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 10px 12px; border-bottom: 1px solid var(--line); vertical-align: middle; }
-th { font-size: .9rem; color: var(--muted); font-weight: 700; text-transform: none; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.heat td.cell { text-align: center; font-weight: 700; font-size: 1.1rem; min-width: 6.5em;
-                     border: 3px solid var(--paper); border-radius: 8px; }
-table.heat td.cell small { display: block; font-weight: 400; font-size: .78rem; opacity: .9; }
-table.heat td.untried { color: var(--muted); background: #FFFFFF; border: 2px dashed var(--line); }
-table.heat td.child { max-width: 22em; }
-table.heat th.emo { text-align: center; }
-.one-line { display: inline-block; max-width: 100%; white-space: nowrap; overflow: hidden;
-            text-overflow: ellipsis; vertical-align: bottom; }
-a { color: var(--accent); }
-.badge { display: inline-block; padding: 3px 12px; border-radius: 999px; background: var(--practise);
-         border: 2px solid var(--practise-edge); font-weight: 700; }
-.cards { display: flex; flex-wrap: wrap; gap: 14px; margin: 8px 0 18px; }
-.card { background: var(--wash); border-radius: 12px; padding: 12px 18px; min-width: 9.5em; }
-.card .big { display: block; font-size: 1.7rem; font-weight: 700; }
-.card .label { color: var(--muted); font-size: .9rem; }
-.card.practise { background: var(--practise); border: 2px solid var(--practise-edge); flex: 1 1 16em; }
-.card.practise.calm { background: var(--wash); border-color: var(--line); }
-.card.practise .why { display: block; color: var(--ink); font-size: .95rem; }
-.charts { display: flex; flex-wrap: wrap; gap: 18px; }
-figure.chart { margin: 0; flex: 1 1 480px; background: #fff; display: flex; flex-direction: column; }
-figure.chart figcaption { order: -1; font-weight: 700; font-size: 1.05rem; margin: 14px 0 4px; }
-figure.chart svg { width: 100%; height: auto; display: block; }
-.meter { display: inline-block; vertical-align: middle; width: 90px; height: 12px; background: #E8EDF2;
-         border-radius: 6px; margin-right: 8px; overflow: hidden; }
-.meter span { display: block; height: 100%; background: #0B5CAD; }
-.legend { display: flex; flex-wrap: wrap; gap: 18px; color: var(--muted); font-size: .9rem; margin: 0 0 8px; }
-.legend i { display: inline-block; width: 16px; height: 16px; border-radius: 3px; vertical-align: -3px;
-            margin-right: 6px; border: 1px solid #888; }
-.shares { font-size: .85rem; color: var(--muted); display: block; margin-top: 2px; }
-.contents { columns: 3 16em; padding-left: 1.2em; }
-.contents li { margin: 2px 0; }
-.empty { color: var(--muted); font-style: italic; }
-footer { color: var(--muted); font-size: .9rem; margin-top: 30px; }
-@media print { body { background: #fff; } section.panel { border-color: #bbb; } header.page { color: #000; background: #fff; } }
-"""
+# --------------------------------------------------------------------------------- weeks
+def week_start(moment: datetime, clock: KioskClock) -> date:
+    """The Monday (kiosk's local calendar) of the week `moment` falls in."""
+    day = clock.local(moment).date()
+    return day - timedelta(days=day.weekday())
 
 
-def name_html(child: Child, *, clamp: bool = False, one_line: bool = False) -> str:
-    """A child's name, escaped, in <bdi> so right-to-left text keeps the page's left alignment
-    and cannot reorder what follows; very long names are cut visually (the full name stays in
-    the page and in the tooltip)."""
-    name = f'<bdi class="name">{esc(child.name)}</bdi>'
-    wrapper = "clamp" if clamp else "one-line" if one_line else ""
-    return f'<span class="{wrapper}" title="{esc(child.name)}">{name}</span>' if wrapper else name
+def stats_by_week(attempts: Sequence[Attempt], clock: KioskClock) -> list[tuple[date, dict[str, EmotionStats]]]:
+    """Every week from the first played to the last (weeks without play included, so the
+    chart's spacing is time), each with its per-emotion numbers."""
+    if not attempts:
+        return []
+    grouped: dict[date, list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        grouped[week_start(attempt.started_at, clock)].append(attempt)
+    first, last = min(grouped), max(grouped)
+    weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+    return [(week, stats_by_emotion(grouped.get(week, []))) for week in weeks]
 
 
-def overview_html(data: ReportData, emotions: Sequence[str], words: dict[str, str]) -> str:
-    if not data.children:
-        return f'<p class="empty">{esc(words["no_children"])}</p>'
-    by_child: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in data.attempts:
-        by_child[attempt.child_id].append(attempt)
-    head = "".join(f'<th scope="col" class="emo">{esc(emotion_label(e, words))}</th>' for e in emotions)
+# ----------------------------------------------------------------------------- the views
+def overview_cell(one: EmotionStats | None, words: Mapping[str, str]) -> dict:
+    if one is None or one.tries == 0:
+        note = words["n_skipped"].format(n=one.skipped) if one and one.skipped else words["not_tried"]
+        return {"tried": False, "note": note}
+    background, ink = heat_colour(one.success_rate)
+    return {"tried": True, "rate": fmt_rate(one.success_rate), "matched": one.matched,
+            "tries": one.tries, "background": background, "ink": ink,
+            "skipped": words["n_skipped"].format(n=one.skipped) if one.skipped else ""}
+
+
+def overview_view(data: ReportData, emotions: Sequence[str], words: Mapping[str, str]) -> list[dict]:
+    by_child = data.attempts_by_child()
     rows = []
     for child in data.children:
         stats = stats_by_emotion(by_child[child.id])
-        cells = []
-        for emotion in emotions:
-            one = stats.get(emotion)
-            if one is None or one.attempts == 0:
-                cells.append(f'<td class="cell untried">—<small>{esc(words["not_tried"])}</small></td>')
-                continue
-            background, ink = heat_colour(one.success_rate)
-            cells.append(f'<td class="cell" style="background:{background};color:{ink}">'
-                         f'{fmt_rate(one.success_rate)}<small>{one.matched}/{one.attempts}</small></td>')
         advice = needs_practice(stats)
-        practise = (f'<span class="badge">{esc(emotion_label(advice.emotion, words))}</span>'
-                    if advice.emotion else esc(words["nothing_to_practise"]))
-        rows.append(f'<tr><td class="child"><a href="#child-{child.id}">{name_html(child, clamp=True)}</a></td>'
-                    f'{"".join(cells)}<td class="num">{len(by_child[child.id])}</td><td>{practise}</td></tr>')
-    return (f'<table class="heat" data-chart="class-overview"><thead><tr><th scope="col">{esc(words["child"])}</th>'
-            f'{head}<th scope="col" class="num">{esc(words["rounds"])}</th>'
-            f'<th scope="col">{esc(words["needs_practice"])}</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+        rows.append({
+            "id": child.id, "name": child.name,
+            "cells": [overview_cell(stats.get(e), words) for e in emotions],
+            "tries": sum(s.tries for s in stats.values()),
+            "skipped": sum(s.skipped for s in stats.values()),
+            "practise": emotion_label(advice.emotion, words) if advice.emotion else None,
+            "practise_emotion": advice.emotion or "",
+            "why": advice.text(words),
+        })
+    return rows
 
 
-def share_legend(words: dict[str, str]) -> str:
-    keys = ("positive", "negative", "neutral", "noface")
-    return '<div class="legend">' + "".join(
-        f'<span><i style="background:{SHARE_COLOURS[k]}"></i>{esc(words[k])}</span>' for k in keys) + "</div>"
+def session_view(row: SessionRow, data: ReportData, words: Mapping[str, str], lang: str) -> dict:
+    shares = expression_shares(row.attempts)
+    values = {"positive": shares.positive, "negative": shares.negative,
+              "neutral": shares.other, "noface": shares.noface}
+    share_words = {k: words[k] for k in SHARE_KEYS}
+    return {
+        "id": row.session_id,
+        "date": fmt_date(row.started_at, words, data.clock),
+        "levels": [level_title(i, data.level_titles, lang) for i in row.level_ids()],
+        "kiosk": row.kiosk,
+        "rounds": len(row.attempts),
+        "matched": sum(1 for a in row.attempts if a.outcome == "matched"),
+        "skipped": sum(1 for a in row.attempts if a.outcome == "skipped"),
+        "minutes": f"{row.minutes:.1f}",
+        "closed": row.closed,
+        # drawn here (not a file): escapes its own labels, so it may be marked safe
+        "bar": Markup(share_bar_svg(values, share_words)),
+        "shares": " · ".join(f"{share_words[k]} {round(100 * v)}%" for k, v in values.items()),
+    }
 
 
-def child_html(child: Child, attempts: Sequence[Attempt], sessions: dict[int, SessionInfo],
-               words: dict[str, str]) -> str:
-    parts = [f'<section class="panel child" id="child-{child.id}">',
-             f'<h2 class="clamp3" title="{esc(child.name)}"><bdi class="name">{esc(child.name)}</bdi></h2>']
+def weekly_view(attempts: Sequence[Attempt], emotions: Sequence[str], words: Mapping[str, str],
+                clock: KioskClock, chart_id: str) -> dict:
+    weeks = stats_by_week(attempts, clock)
+    more = max(0, len(weeks) - CHART_WEEKS)
+    weeks = weeks[-CHART_WEEKS:]
+    labels = [fmt_day(week, words) for week, _ in weeks]
+    played = [e for e in emotions if any(stats[e].rounds for _, stats in weeks if e in stats)]
+    series = [Series(e, emotion_label(e, words),
+                     [None if e not in stats or stats[e].success_rate is None else 100 * stats[e].success_rate
+                      for _, stats in weeks]) for e in played]
+    rows = []
+    for emotion in played:
+        cells = []
+        for _, stats in weeks:
+            one = stats.get(emotion)
+            cells.append(f"{one.matched}/{one.tries}" if one and one.tries else "—")
+        rows.append({"label": emotion_label(emotion, words), "cells": cells})
+    chart = line_chart(series=series, x_labels=labels, y_label=words["chart_success_axis"],
+                       percent=True, chart_id=chart_id, empty_note=words["no_tries"])
+    return {"chart": Markup(chart), "labels": labels, "rows": rows, "more": more}
+
+
+def child_view(child: Child, attempts: Sequence[Attempt], data: ReportData,
+               words: Mapping[str, str], lang: str) -> dict:
+    view: dict = {"id": child.id, "name": child.name, "played": bool(attempts),
+                  "page": f"{CHILD_PAGES_FOLDER}/child-{child.id}.html"}
     if not attempts:
-        parts.append(f'<p class="empty">{esc(words["no_rounds"])}</p></section>')
-        return "".join(parts)
+        return view
     stats = stats_by_emotion(attempts)
     emotions = list(stats)
     advice = needs_practice(stats)
-    rows = sessions_of(attempts, sessions)
-    matched = sum(1 for a in attempts if a.outcome == "matched")
-    last = max(a.ended_at for a in attempts)
-    practise = emotion_label(advice.emotion, words) if advice.emotion else words["nothing_to_practise"]
-    parts.append(
-        '<div class="cards">'
-        f'<div class="card"><span class="big">{len(attempts)}</span><span class="label">{esc(words["rounds"])}</span></div>'
-        f'<div class="card"><span class="big">{fmt_rate(matched / len(attempts))}</span>'
-        f'<span class="label">{esc(words["success_rate"])}</span></div>'
-        f'<div class="card"><span class="big">{len(rows)}</span><span class="label">{esc(words["sessions"])}</span></div>'
-        f'<div class="card"><span class="big" style="font-size:1.2rem">{esc(fmt_date(last, words))}</span>'
-        f'<span class="label">{esc(words["last_played"])}</span></div>'
-        f'<div class="card practise{"" if advice.emotion else " calm"}" data-needs-practice="{esc(advice.emotion or "")}">'
-        f'<span class="label">{esc(words["needs_practice"])}</span><span class="big">{esc(practise)}</span>'
-        f'<span class="why">{esc(words["why"].format(reason=advice.text(words)))}</span></div>'
-        "</div>")
-
-    table_rows = []
-    for emotion in emotions:
-        one = stats[emotion]
-        meter = (f'<span class="meter" aria-hidden="true"><span style="width:{round(100 * one.success_rate)}%"></span></span>'
-                 if one.success_rate is not None else "")
-        table_rows.append(
-            f"<tr><th scope=\"row\">{esc(emotion_label(emotion, words))}</th><td class=\"num\">{one.attempts}</td>"
-            f"<td class=\"num\">{one.matched}</td><td>{meter}{fmt_rate(one.success_rate)}</td>"
-            f"<td class=\"num\">{esc(fmt_seconds(one.median_time_to_match_s, words))}</td></tr>")
-    parts.append(
-        f'<h3>{esc(words["per_emotion"])}</h3><table class="emotions"><thead><tr>'
-        f'<th scope="col">{esc(words["emotion"])}</th><th scope="col" class="num">{esc(words["rounds"])}</th>'
-        f'<th scope="col" class="num">{esc(words["matched"])}</th><th scope="col">{esc(words["success_rate"])}</th>'
-        f'<th scope="col" class="num">{esc(words["median_time"])}</th></tr></thead>'
-        f'<tbody>{"".join(table_rows)}</tbody></table>')
-
+    details = advice.details(words)
+    rows = sessions_of(attempts, data.sessions)
+    tries = sum(s.tries for s in stats.values())
+    matched = sum(s.matched for s in stats.values())
     shown = rows[-CHART_SESSIONS:]
     success, speed = per_session_series(shown, emotions, words)
-    labels = session_axis_labels(shown, words)
-    success_svg = session_line_chart(series=success, session_labels=labels,
-                                     y_label=words["chart_success_axis"], percent=True,
-                                     chart_id=f"s{child.id}")
-    speed_svg = session_line_chart(series=speed, session_labels=labels,
-                                   y_label=words["chart_time_axis"], percent=False,
-                                   chart_id=f"t{child.id}", empty_note=words["no_matches"])
-    parts.append(
-        '<div class="charts">'
-        f'<figure class="chart" data-chart="success-rate">{success_svg}'
-        f'<figcaption>{esc(words["chart_success"])}</figcaption></figure>'
-        f'<figure class="chart" data-chart="time-to-match">{speed_svg}'
-        f'<figcaption>{esc(words["chart_time"])}</figcaption></figure>'
-        "</div>")
-
-    share_words = {k: words[k] for k in ("positive", "negative", "neutral", "noface")}
-    session_rows = []
-    for row in reversed(rows[-RECENT_SESSIONS:]):
-        shares = expression_shares(row.attempts)
-        values = {"positive": shares.positive, "negative": shares.negative,
-                  "neutral": shares.other, "noface": shares.noface}
-        text = " · ".join(f"{share_words[k]} {round(100 * v)}%" for k, v in values.items())
-        done = sum(1 for a in row.attempts if a.outcome == "matched")
-        minutes = shares.seconds / 60
-        session_rows.append(
-            f'<tr data-session="{row.session_id}"><td>{esc(fmt_date(row.started_at, words))}</td>'
-            f'<td><bdi class="name">{esc(row.kiosk)}</bdi></td><td class="num">{len(row.attempts)}</td>'
-            f'<td class="num">{done}</td><td class="num">{minutes:.1f}</td>'
-            f'<td>{share_bar_svg(values, share_words)}<span class="shares">{esc(text)}</span></td></tr>')
-    more = len(rows) - RECENT_SESSIONS
-    parts.append(
-        f'<h3>{esc(words["recent_sessions"])}</h3>{share_legend(words)}<table class="sessions"><thead><tr>'
-        f'<th scope="col">{esc(words["session_date"])}</th><th scope="col">{esc(words["kiosk"])}</th>'
-        f'<th scope="col" class="num">{esc(words["rounds"])}</th><th scope="col" class="num">{esc(words["matched"])}</th>'
-        f'<th scope="col" class="num">{esc(words["minutes"])}</th><th scope="col">{esc(words["face_showed"])}</th>'
-        f'</tr></thead><tbody>{"".join(session_rows)}</tbody></table>'
-        + (f'<p class="empty">{esc(words["more_sessions"].format(n=more))}</p>' if more > 0 else "")
-        + "</section>")
-    return "".join(parts)
+    labels = session_axis_labels(shown, words, data.clock)
+    view.update({
+        "rounds": len(attempts),
+        "tries": tries,
+        "skipped": sum(s.skipped for s in stats.values()),
+        "success_rate": fmt_rate(matched / tries if tries else None),
+        "sessions": len(rows),
+        "last_played": fmt_date(max(a.ended_at for a in attempts), words, data.clock),
+        "practise": emotion_label(advice.emotion, words) if advice.emotion else None,
+        "practise_emotion": advice.emotion or "",
+        "why": advice.text(words),
+        "emotions": [{
+            "emotion": e, "label": emotion_label(e, words), "tries": s.tries, "matched": s.matched,
+            "timed_out": s.timed_out, "skipped": s.skipped, "rate": fmt_rate(s.success_rate),
+            "meter": None if s.success_rate is None else round(100 * s.success_rate),
+            "median": fmt_seconds(s.median_time_to_match_s, words), "says": details[e],
+        } for e, s in stats.items()],
+        # charts drawn here by matplotlib: their text is escaped by the SVG writer
+        "success_chart": Markup(line_chart(series=success, x_labels=labels,
+                                           y_label=words["chart_success_axis"], percent=True,
+                                           chart_id=f"s{child.id}", empty_note=words["no_tries"])),
+        "time_chart": Markup(line_chart(series=speed, x_labels=labels, y_label=words["chart_time_axis"],
+                                        percent=False, chart_id=f"t{child.id}",
+                                        empty_note=words["no_matches"])),
+        "weekly": weekly_view(attempts, emotions, words, data.clock, chart_id=f"w{child.id}"),
+        "recent": [session_view(r, data, words, lang) for r in reversed(rows[-RECENT_SESSIONS:])],
+        "more_sessions": max(0, len(rows) - RECENT_SESSIONS),
+        "any_open": any(not r.closed for r in rows[-RECENT_SESSIONS:]),
+    })
+    return view
 
 
-def page_html(data: ReportData, words: dict[str, str], lang: str, generated: datetime) -> str:
+def page_context(data: ReportData, words: Mapping[str, str], lang: str, generated: datetime) -> dict:
+    """Everything the templates show, as plain values."""
     emotions = emotion_order(a.emotion for a in data.attempts)
     filters = [words["filter_child"].format(name=data.child_name) if data.child_name else words["all_children"]]
-    if data.since:
-        filters.append(words["filter_since"].format(date=fmt_date(data.since, words, with_time=False)))
-    by_child: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in data.attempts:
-        by_child[attempt.child_id].append(attempt)
-    contents = "".join(f'<li><a href="#child-{c.id}">{name_html(c, one_line=True)}</a></li>' for c in data.children)
-    sections = "".join(child_html(c, by_child[c.id], data.sessions, words) for c in data.children)
-    return (
-        f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        # No network, ever: the page may only use what is inside it.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src data:\">"
-        f'<title>{esc(words["title"])}</title><style>{CSS}</style></head><body>'
-        f'<header class="page"><div class="inner"><h1>{esc(words["title"])}</h1>'
-        f'<p>{esc(words["generated"].format(date=fmt_date(generated, words)))} · {esc(" · ".join(filters))}</p>'
-        "</div></header><main>"
-        f'<section class="panel" id="overview"><h2>{esc(words["class_overview"])}</h2>'
-        f'<p class="help">{esc(words["class_overview_help"])}</p>{overview_html(data, emotions, words)}</section>'
-        + (f'<section class="panel"><h2>{esc(words["contents"])}</h2><ul class="contents">{contents}</ul></section>'
-           if len(data.children) > 1 else "")
-        + sections
-        + f'<section class="panel"><h2>{esc(words["about_title"])}</h2>'
-          f'<p>{esc(words["about"].format(n=MIN_ATTEMPTS_FOR_ADVICE))}</p><p>{esc(words["files"])}</p></section>'
-        + "</main></body></html>")
+    since = (words["filter_since"].format(date=fmt_date(data.since, words, data.clock, with_time=False))
+             if data.since else "")
+    if since:
+        filters.append(since)
+    by_child = data.attempts_by_child()
+    return {
+        "t": words,
+        "lang": lang,
+        "generated": fmt_date(generated, words, data.clock),
+        "zone": data.clock.describe(generated),
+        "filters": " · ".join(filters),
+        "since_filter": since,
+        "emotions": [{"emotion": e, "label": emotion_label(e, words)} for e in emotions],
+        "overview": overview_view(data, emotions, words),
+        "children": [child_view(c, by_child[c.id], data, words, lang) for c in data.children],
+        "min_tries": MIN_TRIES_FOR_ADVICE,
+        "share_legend": [{"label": words[k], "colour": SHARE_COLOURS[k]} for k in SHARE_KEYS],
+    }
 
 
-# ------------------------------------------------------------------------------------ CSV
-ATTEMPT_COLUMNS = ("child", "child_id", "session", "kiosk", "level", "round", "emotion", "started_at",
-                   "ended_at", "outcome", "time_to_match_s", "peak_prob", "mean_prob", "face_share",
-                   "positive_share", "negative_share", "noface_share")
+def render_pages(data: ReportData, words: Mapping[str, str], lang: str,
+                 generated: datetime) -> tuple[str, dict[int, str]]:
+    """The whole report page, and each child's printable page by child id."""
+    environment = template_environment()
+    context = page_context(data, words, lang, generated)
+    page = environment.get_template("report.html.j2").render(context)
+    child_template = environment.get_template("child_page.html.j2")
+    pages = {child["id"]: child_template.render(context, child=child) for child in context["children"]}
+    return page, pages
+
+
+# ----------------------------------------------------------------------------------- CSV
+ATTEMPT_COLUMNS = ("child", "child_id", "session", "kiosk", "level", "level_title", "round", "emotion",
+                   "started_at", "ended_at", "outcome", "time_to_match_s", "peak_prob", "mean_prob",
+                   "face_share", "positive_share", "negative_share", "noface_share")
+
+#: Per emotion in children.csv, after `<emotion>_`.
+EMOTION_COLUMNS = ("rounds", "tries", "matched", "timed_out", "skipped", "success_rate",
+                   "median_time_to_match_s", "advice")
 
 
 def _num(value: float | None, digits: int = 3) -> object:
@@ -409,60 +457,90 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
             writer.writerow([csv_safe(v) for v in row])
 
 
-def attempts_rows(data: ReportData) -> Iterable[list[object]]:
+def attempts_rows(data: ReportData, lang: str) -> Iterable[list[object]]:
     names = {c.id: c.name for c in data.children}
+    local = data.clock.local
     for a in data.attempts:
         info = data.sessions.get(a.session_id)
         yield [names.get(a.child_id, ""), a.child_id, a.session_id, info.kiosk if info else "",
-               a.level_id, a.round_index, a.emotion, a.started_at.isoformat(), a.ended_at.isoformat(),
+               a.level_id, level_title(a.level_id, data.level_titles, lang), a.round_index, a.emotion,
+               local(a.started_at).isoformat(), local(a.ended_at).isoformat(),
                a.outcome, _num(a.time_to_match_s), _num(a.peak_prob), _num(a.mean_prob),
                _num(a.face_share), _num(a.positive_share), _num(a.negative_share), _num(a.noface_share)]
 
 
-def children_table(data: ReportData) -> tuple[list[str], list[list[object]]]:
+def children_table(data: ReportData, words: Mapping[str, str]) -> tuple[list[str], list[list[object]]]:
+    """children.csv: one row per child; column names in English in every language, sentences
+    (advice and reasons) in the report's language."""
     emotions = emotion_order(a.emotion for a in data.attempts)
-    header = ["child_id", "child", "avatar", "sessions", "rounds", "matched", "success_rate"]
+    header = ["child_id", "child", "avatar", "sessions", "rounds", "tries", "matched", "timed_out",
+              "skipped", "success_rate"]
     for emotion in emotions:
-        header += [f"{emotion}_rounds", f"{emotion}_success_rate", f"{emotion}_median_time_to_match_s"]
+        header += [f"{emotion}_{column}" for column in EMOTION_COLUMNS]
     header += ["needs_practice", "needs_practice_reason", "last_played"]
-    by_child: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in data.attempts:
-        by_child[attempt.child_id].append(attempt)
+    by_child = data.attempts_by_child()
     rows = []
     for child in data.children:
         mine = by_child[child.id]
         stats = stats_by_emotion(mine)
         advice = needs_practice(stats)
-        matched = sum(1 for a in mine if a.outcome == "matched")
+        details = advice.details(words)
+        tries = sum(s.tries for s in stats.values())
+        matched = sum(s.matched for s in stats.values())
         row: list[object] = [child.id, child.name, child.avatar, len({a.session_id for a in mine}),
-                             len(mine), matched, _num(matched / len(mine)) if mine else ""]
+                             len(mine), tries, matched, sum(s.timed_out for s in stats.values()),
+                             sum(s.skipped for s in stats.values()), _num(matched / tries) if tries else ""]
         for emotion in emotions:
-            one = stats.get(emotion)
-            row += [one.attempts if one else 0, _num(one.success_rate) if one else "",
-                    _num(one.median_time_to_match_s) if one else ""]
-        row += [advice.emotion or "", advice.text(REPORT_TEXT["en"]),
-                max(a.ended_at for a in mine).isoformat() if mine else ""]
+            one = stats.get(emotion) or EmotionStats(emotion, 0, 0)
+            row += [one.rounds, one.tries, one.matched, one.timed_out, one.skipped,
+                    _num(one.success_rate), _num(one.median_time_to_match_s), details.get(emotion, "")]
+        row += [advice.emotion or "", advice.text(words),
+                data.clock.local(max(a.ended_at for a in mine)).isoformat() if mine else ""]
         rows.append(row)
     return header, rows
 
 
-# ---------------------------------------------------------------------------------- build
+# --------------------------------------------------------------------------------- build
+@dataclass(frozen=True)
+class ReportFiles:
+    html: Path
+    attempts_csv: Path
+    children_csv: Path
+    children: int
+    attempts: int
+    child_pages: dict[int, Path] = field(default_factory=dict)   # child id -> printable page
+
+
 def build_report(store, out_dir: Path | str, *, child_name: str | None = None,
                  since: datetime | None = None, lang: str = "en",
-                 generated: datetime | None = None) -> ReportFiles:
-    """Write index.html, attempts.csv and children.csv into `out_dir`."""
+                 generated: datetime | None = None, zone: tzinfo | None = None,
+                 level_titles: Mapping[str, Mapping[str, str]] | None = None) -> ReportFiles:
+    """Write index.html, children/child-<id>.html, attempts.csv and children.csv into `out_dir`.
+
+    `zone`: the kiosk's time zone (default: this computer's); `level_titles`: level id ->
+    {language: title} (default: the shipped levels).
+    """
     if lang not in REPORT_TEXT:
         raise ProgressError(f"No report language {lang!r}; choose one of {', '.join(REPORT_TEXT)}.")
     words = REPORT_TEXT[lang]
-    data = gather(store, child_name=child_name, since=since, words=words)
+    data = gather(store, child_name=child_name, since=since, words=words,
+                  level_titles=level_titles, clock=KioskClock(zone))
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    (out / CHILD_PAGES_FOLDER).mkdir(parents=True, exist_ok=True)
+    page, pages = render_pages(data, words, lang, generated or datetime.now(timezone.utc))
     html_path = out / "index.html"
-    html_path.write_text(page_html(data, words, lang, generated or datetime.now(timezone.utc)),
-                         encoding="utf-8")
+    html_path.write_text(page, encoding="utf-8")
+    child_pages = {}
+    for old in (out / CHILD_PAGES_FOLDER).glob("child-*.html"):
+        if old.stem.removeprefix("child-").isdigit() and int(old.stem.removeprefix("child-")) not in pages:
+            old.unlink()                    # a page from an earlier report would look current
+    for child_id, text in pages.items():
+        child_pages[child_id] = out / CHILD_PAGES_FOLDER / f"child-{child_id}.html"
+        child_pages[child_id].write_text(text, encoding="utf-8")
     attempts_csv, children_csv = out / "attempts.csv", out / "children.csv"
-    write_csv(attempts_csv, ATTEMPT_COLUMNS, attempts_rows(data))
-    header, rows = children_table(data)
+    write_csv(attempts_csv, ATTEMPT_COLUMNS, attempts_rows(data, lang))
+    header, rows = children_table(data, words)
     write_csv(children_csv, header, rows)
     return ReportFiles(html=html_path, attempts_csv=attempts_csv, children_csv=children_csv,
-                       children=len(data.children), attempts=len(data.attempts))
+                       children=len(data.children), attempts=len(data.attempts),
+                       child_pages=child_pages)

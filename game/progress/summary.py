@@ -1,13 +1,17 @@
 """What the numbers mean for a teacher: pure functions over attempts, no database.
 
-The teacher area in the game and the HTML report both read these, so a child's "needs
-practice" is the same everywhere.
+The teacher area in the game, the HTML report and children.csv all read these, so a child's
+"practise next" and the word on every emotion are the same everywhere.
+
+A round ends in one of three ways (model.OUTCOMES): matched, timed out, or skipped. A skip is
+not a try: the child did not show a face that missed, someone moved on. So success rates are
+matched / tries, where tries = matched + timed out, and skips are counted and shown apart.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,9 +21,9 @@ from game.progress.model import Attempt, Child
 #: use are listed after these.
 GAME_EMOTIONS = ("happy", "sad", "fear")
 
-#: An emotion needs this many attempts before we call it the one to practise: one unlucky
-#: round should not label a child.
-MIN_ATTEMPTS_FOR_ADVICE = 3
+#: An emotion needs this many tries (matched or timed out) before we compare it with the
+#: others: one unlucky round should not label a child.
+MIN_TRIES_FOR_ADVICE = 3
 
 
 @dataclass(frozen=True)
@@ -34,15 +38,30 @@ class SessionInfo:
 
 @dataclass(frozen=True)
 class EmotionStats:
+    """One emotion's rounds for one child."""
+
     emotion: str
-    attempts: int
+    tries: int                           # matched + timed out (a skip is not a try)
     matched: int
-    success_rate: float | None          # None when never attempted
-    median_time_to_match_s: float | None  # over matched attempts only
+    timed_out: int = 0
+    skipped: int = 0
+    median_time_to_match_s: float | None = None   # over matched rounds only
+
+    @property
+    def rounds(self) -> int:
+        """Every round asked, skipped ones included."""
+        return self.tries + self.skipped
+
+    @property
+    def success_rate(self) -> float | None:
+        """matched / tries; None when never tried."""
+        return self.matched / self.tries if self.tries else None
 
     def as_dict(self) -> dict:
-        return {"attempts": self.attempts, "matched": self.matched,
-                "success_rate": self.success_rate,
+        # "attempts" keeps the name the teacher area has read since the first version: it
+        # means tries (skips are "skipped").
+        return {"attempts": self.tries, "matched": self.matched, "timed_out": self.timed_out,
+                "skipped": self.skipped, "success_rate": self.success_rate,
                 "median_time_to_match_s": self.median_time_to_match_s}
 
 
@@ -59,65 +78,146 @@ class ExpressionShares:
 
 def emotion_order(emotions: Iterable[str]) -> list[str]:
     seen = set(emotions)
-    return [e for e in GAME_EMOTIONS] + sorted(seen - set(GAME_EMOTIONS))
+    return list(GAME_EMOTIONS) + sorted(seen - set(GAME_EMOTIONS))
 
 
 def emotion_stats(attempts: Sequence[Attempt], emotion: str) -> EmotionStats:
     mine = [a for a in attempts if a.emotion == emotion]
     matched = [a for a in mine if a.outcome == "matched"]
+    timed_out = sum(1 for a in mine if a.outcome == "timeout")
+    skipped = sum(1 for a in mine if a.outcome == "skipped")
     times = [a.time_to_match_s for a in matched if a.time_to_match_s is not None]
-    return EmotionStats(
-        emotion=emotion,
-        attempts=len(mine),
-        matched=len(matched),
-        success_rate=(len(matched) / len(mine)) if mine else None,
-        median_time_to_match_s=statistics.median(times) if times else None,
-    )
+    return EmotionStats(emotion=emotion, tries=len(matched) + timed_out, matched=len(matched),
+                        timed_out=timed_out, skipped=skipped,
+                        median_time_to_match_s=statistics.median(times) if times else None)
 
 
 def stats_by_emotion(attempts: Sequence[Attempt]) -> dict[str, EmotionStats]:
+    """Every game emotion (tried or not) and every other emotion played, in teacher order."""
     return {e: emotion_stats(attempts, e) for e in emotion_order(a.emotion for a in attempts)}
+
+
+# ----------------------------------------------------------------------------- advice
+#: What we can say about one emotion, as codes the report words translate:
+#: "not_tried" never asked; "only_skipped" asked but every round skipped; "too_few" fewer
+#: tries than MIN_TRIES_FOR_ADVICE; "every_time" enough tries, all matched; "some_missed"
+#: enough tries, some timed out.
+VERDICTS = ("not_tried", "only_skipped", "too_few", "every_time", "some_missed")
+
+#: Why an emotion is (or none is) the one to practise next, as codes the words translate.
+REASONS = ("none", "not_enough", "not_tried", "only_skipped", "lowest", "more_tries", "all_good")
+
+
+def _percent(matched: int, tries: int) -> int:
+    return round(100 * matched / tries) if tries else 0
+
+
+def count_times(n: int, words: Mapping[str, str]) -> str:
+    """"once" / "3 times" in the report's words."""
+    return words["times_one"] if n == 1 else words["times_many"].format(n=n)
+
+
+@dataclass(frozen=True)
+class EmotionAdvice:
+    """What the numbers say about one emotion."""
+
+    emotion: str
+    verdict: str                   # one of VERDICTS
+    tries: int
+    matched: int
+    skipped: int
+    min_tries: int = MIN_TRIES_FOR_ADVICE
+
+    def text(self, words: Mapping[str, str]) -> str:
+        """One sentence, e.g. "Scared: matched 0 of 1 (too few tries to tell; 3 needed)."."""
+        label = words.get(self.emotion, self.emotion.capitalize())
+        sentence = words[f"verdict_{self.verdict}"].format(
+            emotion=label, matched=self.matched, tries=self.tries, n=self.min_tries,
+            rate=_percent(self.matched, self.tries), skipped=count_times(self.skipped, words))
+        if self.skipped and self.verdict != "only_skipped":
+            sentence += " " + words["also_skipped"].format(skipped=count_times(self.skipped, words))
+        return sentence
+
+
+def emotion_advice(stats: EmotionStats, min_tries: int = MIN_TRIES_FOR_ADVICE) -> EmotionAdvice:
+    if stats.tries == 0:
+        verdict = "only_skipped" if stats.skipped else "not_tried"
+    elif stats.tries < min_tries:
+        verdict = "too_few"
+    else:
+        verdict = "every_time" if stats.matched == stats.tries else "some_missed"
+    return EmotionAdvice(stats.emotion, verdict, stats.tries, stats.matched, stats.skipped, min_tries)
 
 
 @dataclass(frozen=True)
 class Advice:
-    """Which emotion to practise next, and the reason as a code the report can translate."""
+    """Which emotion to practise next and why, plus a word on every emotion.
+
+    `emotion` is None when nothing stands out yet; `reason` is one of REASONS; `matched`,
+    `tries` and `skipped` are the chosen emotion's; `emotions` covers every game emotion and
+    every other emotion played, in teacher order.
+    """
 
     emotion: str | None
-    reason: str                # "none" | "not_enough" | "not_tried" | "lowest" | "all_good"
+    reason: str
     matched: int = 0
-    attempts: int = 0
-    min_attempts: int = MIN_ATTEMPTS_FOR_ADVICE
+    tries: int = 0
+    skipped: int = 0
+    min_tries: int = MIN_TRIES_FOR_ADVICE
+    emotions: tuple[EmotionAdvice, ...] = ()
 
-    def text(self, words: dict[str, str]) -> str:
+    def text(self, words: Mapping[str, str]) -> str:
         """The reason in a teacher's words (`words` is one language of report_text.REPORT_TEXT)."""
-        rate = round(100 * self.matched / self.attempts) if self.attempts else 0
         return words[f"reason_{self.reason}"].format(
-            matched=self.matched, attempts=self.attempts, rate=rate, n=self.min_attempts)
+            matched=self.matched, tries=self.tries, rate=_percent(self.matched, self.tries),
+            n=self.min_tries, skipped=count_times(self.skipped, words))
+
+    def details(self, words: Mapping[str, str]) -> dict[str, str]:
+        """Emotion -> one sentence about it, for every emotion in `emotions`."""
+        return {one.emotion: one.text(words) for one in self.emotions}
 
 
-def needs_practice(stats: dict[str, EmotionStats],
-                   min_attempts: int = MIN_ATTEMPTS_FOR_ADVICE) -> Advice:
-    """The emotion to practise next and why.
+def needs_practice(stats: Mapping[str, EmotionStats],
+                   min_tries: int = MIN_TRIES_FOR_ADVICE) -> Advice:
+    """The emotion to practise next and why, in this order:
 
-    Lowest success rate among emotions tried at least `min_attempts` times; ties go to the
-    slower median time, then to fewer attempts. A game emotion never tried yet comes first
-    once the child has played enough of another to compare.
+    1. nothing played: "none"; no emotion tried `min_tries` times yet: "not_enough" (nothing
+       to compare, whatever was skipped);
+    2. a game emotion never tried (never asked, or every round skipped) once another can be
+       compared: that one ("not_tried" / "only_skipped");
+    3. the lowest success rate among emotions tried enough, if it is below 100%: "lowest"
+       (ties go to the slower median time, then to fewer tries);
+    4. an emotion with too few tries to tell while the rest matched every time: the one with
+       the lowest rate so far, "more_tries";
+    5. otherwise "all_good": every emotion tried enough and matched every time.
     """
-    tried = [s for s in stats.values() if s.attempts >= min_attempts]
-    if not tried:
-        total = sum(s.attempts for s in stats.values())
-        return Advice(None, "none" if total == 0 else "not_enough", min_attempts=min_attempts)
-    never = [e for e in GAME_EMOTIONS if e in stats and stats[e].attempts == 0]
-    if never:
-        return Advice(never[0], "not_tried", min_attempts=min_attempts)
-    worst = min(tried, key=lambda s: (s.success_rate, -(s.median_time_to_match_s or 0.0), s.attempts))
-    if all(s.success_rate >= 0.999 for s in tried):
-        return Advice(None, "all_good", min_attempts=min_attempts)
-    return Advice(worst.emotion, "lowest", matched=worst.matched, attempts=worst.attempts,
-                  min_attempts=min_attempts)
+    verdicts = tuple(emotion_advice(s, min_tries) for s in stats.values())
+
+    def advise(chosen: EmotionStats | None, reason: str) -> Advice:
+        if chosen is None:
+            return Advice(None, reason, min_tries=min_tries, emotions=verdicts)
+        return Advice(chosen.emotion, reason, matched=chosen.matched, tries=chosen.tries,
+                      skipped=chosen.skipped, min_tries=min_tries, emotions=verdicts)
+
+    if all(s.rounds == 0 for s in stats.values()):
+        return advise(None, "none")
+    measured = [s for s in stats.values() if s.tries >= min_tries]
+    if not measured:
+        return advise(None, "not_enough")
+    untried = [stats[e] for e in GAME_EMOTIONS if e in stats and stats[e].tries == 0]
+    if untried:
+        first = untried[0]
+        return advise(first, "only_skipped" if first.skipped else "not_tried")
+    worst = min(measured, key=lambda s: (s.success_rate, -(s.median_time_to_match_s or 0.0), s.tries))
+    if worst.matched < worst.tries:
+        return advise(worst, "lowest")
+    unsure = [s for s in stats.values() if 0 < s.tries < min_tries]
+    if unsure:
+        return advise(min(unsure, key=lambda s: (s.success_rate, s.tries)), "more_tries")
+    return advise(None, "all_good")
 
 
+# ----------------------------------------------------------------------- expressions
 def expression_shares(attempts: Sequence[Attempt]) -> ExpressionShares | None:
     """Time-weighted shares over attempts (an attempt of 10 s counts ten times one of 1 s)."""
     weighted = [(max((a.ended_at - a.started_at).total_seconds(), 0.0), a) for a in attempts]
@@ -136,27 +236,43 @@ def expression_shares(attempts: Sequence[Attempt]) -> ExpressionShares | None:
                                         for a in attempts))
 
 
+# -------------------------------------------------------------------- teacher summary
 def child_summary(child: Child, attempts: Sequence[Attempt], sessions: Sequence[SessionInfo],
                   *, pending: int = 0, note: str | None = None) -> dict:
-    """Per emotion: attempts, success rate, median time to match; and what to practise."""
+    """One child at a glance, for the teacher area (plain data; texts in every report language).
+
+    Keys: child_id, name, avatar; rounds (all), attempts (tries: matched + timed out),
+    matched, timed_out, skipped, success_rate (matched / tries); sessions, last_played;
+    emotions: emotion -> {attempts, matched, timed_out, skipped, success_rate,
+    median_time_to_match_s, verdict} for every game emotion and any other played;
+    needs_practice (emotion or None); needs_practice_reason: lang -> sentence;
+    emotion_advice: lang -> {emotion -> sentence} (one per emotion in `emotions`, saying
+    when there are too few tries and counting skips); pending, note.
+    """
     from game.progress.report_text import REPORT_TEXT
     stats = stats_by_emotion(attempts)
     advice = needs_practice(stats)
-    matched = sum(1 for a in attempts if a.outcome == "matched")
+    verdicts = {one.emotion: one.verdict for one in advice.emotions}
+    tries = sum(s.tries for s in stats.values())
+    matched = sum(s.matched for s in stats.values())
     last = max((a.ended_at for a in attempts), default=None)
     return {
         "child_id": child.id,
         "name": child.name,
         "avatar": child.avatar,
-        "attempts": len(attempts),
+        "rounds": len(attempts),
+        "attempts": tries,
         "matched": matched,
-        "success_rate": (matched / len(attempts)) if attempts else None,
+        "timed_out": sum(s.timed_out for s in stats.values()),
+        "skipped": sum(s.skipped for s in stats.values()),
+        "success_rate": (matched / tries) if tries else None,
         "sessions": len(sessions),
         "last_played": last,
-        "emotions": {e: s.as_dict() for e, s in stats.items()},
+        "emotions": {e: {**s.as_dict(), "verdict": verdicts[e]} for e, s in stats.items()},
         "needs_practice": advice.emotion,
         # in every language of the report's words: the teacher area shows the kiosk's own
         "needs_practice_reason": {lang: advice.text(words) for lang, words in REPORT_TEXT.items()},
+        "emotion_advice": {lang: advice.details(words) for lang, words in REPORT_TEXT.items()},
         "pending": pending,
         "note": note,
     }

@@ -70,10 +70,10 @@ def test_html_escapes_every_name_and_loads_nothing(filled, tmp_path):
         files = build_report(store, tmp_path / "out")
     page = files.html.read_text(encoding="utf-8")
     assert "<script" not in page.lower()
-    assert "onerror=alert" not in page.replace("onerror=alert(&#x27;", "")  # only escaped forms
+    assert "onerror=alert" not in page.replace("onerror=alert(&#39;", "")  # only escaped forms
     assert "<img" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&quot;Ana&quot; &amp; &#x27;Budi&#x27; &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;" in page
+    assert "&#34;Ana&#34; &amp; &#39;Budi&#39; &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;" in page
     for name in (HOSTILE["long"], HOSTILE["emoji"], HOSTILE["rtl"]):
         assert name in page                         # kept whole, not cut
     assert page.count("<bdi") >= len(HOSTILE)   # names isolated for right-to-left text
@@ -81,8 +81,8 @@ def test_html_escapes_every_name_and_loads_nothing(filled, tmp_path):
     assert not re.search(r"<(script|link|iframe|img)\b", page, re.I)
     assert not re.search(r"url\((?!#)|@import|src=", page, re.I)  # url(#clip) is inside the page
     assert "default-src 'none'" in page
-    # Two charts per child that played, the overview table, and each section.
-    assert page.count('<figure class="chart"') == 2 * len(HOSTILE)
+    # Three charts per child that played (weeks, sessions, time), the overview table, each section.
+    assert page.count('<figure class="chart"') == 3 * len(HOSTILE)
     assert 'data-chart="class-overview"' in page and "Nobody Yet" in page
     assert files.children == len(HOSTILE) + 1 and files.attempts == 18 * len(HOSTILE)
 
@@ -137,7 +137,8 @@ def test_report_command(filled, tmp_path, capsys):
     out = tmp_path / "cli"
     assert cli_main(["report", "--db", url, "--since", "2026-11-01", "--out", str(out)]) == 0
     assert f"Report for {len(HOSTILE) + 1} children and {18 * len(HOSTILE)} rounds" in capsys.readouterr().out
-    assert {p.name for p in out.iterdir()} == {"index.html", "attempts.csv", "children.csv"}
+    assert {p.name for p in out.iterdir()} == {"index.html", "attempts.csv", "children.csv", "children"}
+    assert len(list((out / "children").glob("child-*.html"))) == len(HOSTILE) + 1
     assert cli_main(["report", "--db", url, "--child", "nobody", "--out", str(out)]) == 1
     assert "No child is called 'nobody'" in capsys.readouterr().err
     assert cli_main(["report", "--db", f"sqlite:///{tmp_path / 'missing.db'}", "--out", str(out)]) == 1
@@ -173,6 +174,7 @@ def test_report_renders_in_headless_chromium(filled, tmp_path):
     html = dom.stdout
     charts = re.findall(r'<figure class="chart" data-chart="([a-z-]+)"[^>]*>\s*<svg', html)
     assert charts.count("success-rate") == len(HOSTILE) and charts.count("time-to-match") == len(HOSTILE)
+    assert charts.count("weekly") == len(HOSTILE)
     assert len(re.findall(r'<svg class="share-bar"', html)) == 2 * len(HOSTILE)
     assert 'data-chart="class-overview"' in html
     assert "<script" not in html.lower()              # the hostile name stayed text in the live DOM
