@@ -22,5 +22,7 @@ SHIPPED_DATA = {
 setup(
     packages=find_packages(include=["game", "game.*"]) + [f"game._data.{name}" for name in SHIPPED_DATA],
     package_dir={f"game._data.{name}": name for name in SHIPPED_DATA},
-    package_data={f"game._data.{name}": patterns for name, patterns in SHIPPED_DATA.items()},
+    package_data={**{f"game._data.{name}": patterns for name, patterns in SHIPPED_DATA.items()},
+                  # the teacher report's Jinja2 templates (found with importlib.resources)
+                  "game.progress": ["templates/*"]},
 )

@@ -6,6 +6,7 @@ import csv
 import os
 import subprocess
 import sys
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
@@ -83,10 +84,11 @@ def test_report_shows_the_attempts_a_headless_game_run_recorded(tmp_path):
         rows = list(csv.DictReader(handle))
     assert [(r["child"], r["level"], int(r["round"]), r["emotion"], r["outcome"]) for r in rows] == \
         [(CHILD, a.level_id, a.round_index, a.emotion, a.outcome) for a in recorded]
-    assert [r["started_at"] for r in rows] == [a.started_at.isoformat() for a in recorded]
+    # in the kiosk's local time, with its offset: the same moments as stored
+    assert [datetime.fromisoformat(r["started_at"]) for r in rows] == [a.started_at for a in recorded]
 
     page = (out / "index.html").read_text(encoding="utf-8")
     assert escape(CHILD) in page and "<b>e2e</b>" not in page
     matched = sum(1 for a in recorded if a.outcome == "matched")
     assert f"{matched}/{len(recorded)}</small>" in page            # the class overview cell
-    assert page.count('<figure class="chart"') == 2
+    assert page.count('<figure class="chart"') == 3   # weeks, sessions, time to match

@@ -142,8 +142,9 @@ def test_child_summary_numbers(store):
         store.record_attempt(make_attempt(child.id, session, i, emotion=emotion, outcome=outcome,
                                           time_to_match_s=ttm))
     summary = store.child_summary(child.id)
-    assert summary["emotions"]["happy"] == {"attempts": 3, "matched": 2, "success_rate": 2 / 3,
-                                            "median_time_to_match_s": 2.0}
+    assert summary["emotions"]["happy"] == {"attempts": 3, "matched": 2, "timed_out": 1, "skipped": 0,
+                                            "success_rate": 2 / 3, "median_time_to_match_s": 2.0,
+                                            "verdict": "some_missed"}
     assert summary["emotions"]["sad"]["success_rate"] == pytest.approx(1 / 3)
     assert summary["emotions"]["fear"]["median_time_to_match_s"] == 2.5
     assert summary["needs_practice"] == "sad"
