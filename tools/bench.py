@@ -176,15 +176,20 @@ def bench_match_delay(data: Path, model: Path, trials: int = 4, fps: float = 15.
     """From the first frame of a held expression to the match, beyond the hold time.
 
     A made video turns from a calm face to a clearly happy one; the real worker reads it as
-    a camera and the real round rules poll the mailbox at 60 Hz like the UI does.
+    a camera and the real round rules (the kiosk's, from the model card) poll the mailbox at
+    60 Hz like the UI does.
     """
-    from game.play.rules import Outcome, RoundJudge, RoundSpec
+    from game.play.build import read_model
+    from game.play.rules import Outcome, RoundJudge
+    from game.play.thresholds import Difficulty
     from game.vision.observation import Mailbox
     from game.vision.sources import VideoFileSource
     from game.vision.worker import VisionWorker
     from tools.make_test_video import make_video
 
-    spec = RoundSpec(emotion="happy", threshold=0.6, hold_s=1.0, time_limit_s=60.0)
+    # a level's 0.6 as the kiosk judges it: on the model's scale, from its card (game.play.build)
+    _labels, rules = read_model(model, note=lambda text: print(text, file=sys.stderr))
+    spec = rules.spec("happy", 0.6, 1.0, 60.0, difficulty=Difficulty.NORMAL, baseline=None)
     delays = []
     with tempfile.TemporaryDirectory() as tmp:
         for trial in range(trials):

@@ -247,68 +247,23 @@ class CountingStore:
         return getattr(self._store, name)
 
 
-class LoopingCamera:
-    """The game's camera link, with the video looping (a kiosk camera never ends)."""
-
-    def __init__(self, mailbox, model_path: Path | None):
-        self.mailbox, self.model_path = mailbox, model_path
-        self.spec: str | int = ""
-        self.worker = None
-
-    def start(self, spec: str | int) -> None:
-        from game.vision.sources import open_source
-        from game.vision.worker import VisionWorker
-
-        self.spec = spec
-        kwargs = {"model_path": self.model_path} if self.model_path else {}
-        self.worker = VisionWorker(open_source(spec, loop=True), self.mailbox, preview_width=320, **kwargs).start()
-
-    def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
-
-    @property
-    def error(self) -> str | None:
-        return self.worker.error if self.worker is not None else None
-
-
 def run_game(args: argparse.Namespace) -> int:
-    """The child process: build the game as `emotion-game play` does and keep it playing."""
+    """The child process: build the game as `emotion-game play` does (game.play.build, so the
+    same round rules from the same model card) and keep it playing."""
     import pygame
 
-    from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_levels
-    from game.play.app import Game, PlaySettings
-    from game.play.ui_text import load_phrases, load_theme
+    from game.play.build import GameOptions, build_game
     from game.progress import open_store
-    from game.speech import Speech
-    from game.vision.card import GAME_LABELS, load_card
-    from game.vision.observation import Mailbox
 
-    level_set = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR)
-    levels = list(level_set.levels)
-    phrases, theme = load_phrases(), load_theme()
     store = CountingStore(open_store(f"sqlite:///{args.db}"))
-    model = Path(args.model) if args.model else None
-    labels = tuple(load_card(model).labels) if model else tuple(GAME_LABELS)
-
-    pygame.display.init()
-    pygame.font.init()
-    try:
-        pygame.mixer.init()
-    except pygame.error:
-        pass
-    canvas = pygame.display.set_mode(theme.size)
-    speech = Speech(enabled=not args.mute, cache_dir=Path(args.workdir) / "speech").start()
-    mailbox = Mailbox()
-    camera = LoopingCamera(mailbox, model)
-    camera.start(args.video)
     # No calibration: a looping video cannot hold a calm face on cue, and a baseline taken
     # across its expressions would lift every bar out of reach (the end-to-end play test
     # covers calibration on a video timed for it).
-    settings = PlaySettings(lang="en", muted=args.mute, camera=args.video, kiosk=True, kiosk_name="soak",
-                            calibrate=False)
-    game = Game(canvas=canvas, settings=settings, store=store, levels=levels, phrases=phrases, theme=theme,
-                speech=speech, mailbox=mailbox, labels=labels, camera=camera, display=True)
+    options = GameOptions(camera=args.video, loop_video=True, window="windowed", kiosk=True, mute=args.mute,
+                          model=Path(args.model) if args.model else None, store=store, kiosk_name="soak",
+                          speech_cache_dir=Path(args.workdir) / "speech", calibrate=False)
+    game = build_game(options)
+    levels, camera, speech = game.levels, game.camera, game.speech
     child = store.get_or_create_child("Soak")
     game.choose_child(child)
 
@@ -322,7 +277,7 @@ def run_game(args: argparse.Namespace) -> int:
     try:
         while game.running and time.monotonic() - began < args.seconds:
             game.run(seconds=min(SLICE_S, args.seconds - (time.monotonic() - began)), fps=args.fps)
-            scene, name = game.scene, getattr(game.scene, "name", "?")
+            scene, name = game.scene, game.scene.name
             if scene is not last_scene:
                 last_scene, scene_since = scene, time.monotonic()
                 scenes[name] = scenes.get(name, 0) + 1

@@ -54,7 +54,7 @@ def level_stars(rounds_matched: int, rounds_total: int) -> int:
         return 0
     share = rounds_matched / rounds_total
     if share >= 1.0:
-        return 3
+        return MAX_STARS
     if share >= 2 / 3 - 1e-9:
         return 2
     return 1

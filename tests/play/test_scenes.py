@@ -252,7 +252,6 @@ def test_the_game_goes_on_and_the_teacher_sees_unsaved_tries_when_the_database_i
     from datetime import datetime, timezone
 
     from game.play.services import Next
-    from game.play.scenes.teacher import TeacherScene
     from game.progress import Child
 
     away = open_store("postgresql://nobody:secret@127.0.0.1:1/progress", journal_dir=tmp_path / "journal")

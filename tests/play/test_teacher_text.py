@@ -4,7 +4,6 @@ dummy driver, its text lines measured and its pixels checked."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pygame
 import pytest
