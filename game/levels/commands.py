@@ -30,8 +30,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     check = sub.add_parser("check", help="check level files and report what to fix",
                            description="Load every level file as the game would and report what is wrong. "
                                        "Exit status 0 when all levels are ready, 1 otherwise.")
-    check.add_argument("path", nargs="?", type=Path, default=DEFAULT_LEVELS_DIR, metavar="DIR",
-                       help="folder of level files, or one .toml file (default: the game's levels/)")
+    check.add_argument("path", nargs="?", type=Path, default=None, metavar="DIR",
+                       help="folder of level files, or one .toml file (default: the game's levels, the shipped "
+                            "ones and the school's levels_folders from the settings file)")
     check.add_argument("--assets", type=Path, default=DEFAULT_ASSETS_DIR, metavar="DIR",
                        help="folder the pictures are in (default: the game's assets/)")
     check.set_defaults(func=run_check)
@@ -84,10 +85,11 @@ def _problem_lines(problem: LevelProblem) -> list[str]:
     return lines
 
 
-def format_report(level_set: LevelSet, source: Path, assets_dir: Path,
+def format_report(level_set: LevelSet, source: Path | list[Path], assets_dir: Path,
                   warnings: list[LevelProblem] | tuple = ()) -> str:
     """The check report: what is ready, what to fix, what to look at (warnings), then a summary."""
-    out = [f"Checking levels in {_shown(source)} (pictures from {_shown(assets_dir)})", ""]
+    sources = source if isinstance(source, list) else [source]
+    out = [f"Checking levels in {' and '.join(_shown(s) for s in sources)} (pictures from {_shown(assets_dir)})", ""]
     width = max((len(lv.id) for lv in level_set.levels), default=0)
     title_width = max((len(str(lv.title)) for lv in level_set.levels), default=0)
     for level in level_set.levels:
@@ -125,10 +127,19 @@ def format_report(level_set: LevelSet, source: Path, assets_dir: Path,
     return "\n".join(out)
 
 
-def check(path: Path, assets_dir: Path) -> LevelSet:
-    """The same loading the game does, for a folder or for one file."""
+def game_folders(args: argparse.Namespace) -> list[Path]:
+    """The folders the game plays from: the shipped levels, then the settings' levels_folders."""
+    settings = getattr(args, "settings", None)
+    extra = list(settings.values.levels_folders) if settings is not None else []
+    return [DEFAULT_LEVELS_DIR, *extra]
+
+
+def check(path: Path | list[Path], assets_dir: Path) -> LevelSet:
+    """The same loading the game does, for a folder, several folders, or one file."""
     from game.levels import LevelError, load_level_file, load_levels
 
+    if isinstance(path, list):
+        return load_levels(path, assets_dir)
     if path.is_file():
         try:
             return LevelSet(levels=[load_level_file(path, assets_dir)])
@@ -140,21 +151,28 @@ def check(path: Path, assets_dir: Path) -> LevelSet:
     return load_levels(path, assets_dir)
 
 
-def warnings_for(level_set: LevelSet, path: Path, assets_dir: Path) -> list[LevelProblem]:
-    """What `review_levels` finds in the levels that loaded from `path` (a folder or one file)."""
+def warnings_for(level_set: LevelSet, path: Path | list[Path], assets_dir: Path) -> list[LevelProblem]:
+    """What `review_levels` finds in the levels that loaded from `path` (folders or one file)."""
     from game.levels.review import review_levels
 
+    folders = path if isinstance(path, list) else [path]
+
     def file_of(level) -> Path:   # a level's id is its file name (the loader insists)
-        return path if path.is_file() else path / f"{level.id}.toml"
+        if len(folders) == 1 and folders[0].is_file():
+            return folders[0]
+        found = (folder / f"{level.id}.toml" for folder in folders)
+        return next((file for file in found if file.is_file()), folders[0] / f"{level.id}.toml")
 
     return review_levels(level_set.levels, file_of, assets_dir)
 
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    level_set = check(args.path, args.assets)
-    warnings = warnings_for(level_set, args.path, args.assets)
-    print(format_report(level_set, args.path, args.assets, warnings), file=out)
+    path = args.path if args.path is not None else game_folders(args)
+    level_set = check(path, args.assets)
+    warnings = warnings_for(level_set, path, args.assets)
+    shown = path if not isinstance(path, list) or len(path) > 1 else path[0]
+    print(format_report(level_set, shown, args.assets, warnings), file=out)
     return 0 if level_set.levels and not level_set.problems else 1
 
 

@@ -13,7 +13,7 @@ import tomllib
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from pydantic import BaseModel, ValidationError
 
@@ -355,15 +355,26 @@ def _level_files(levels_dir: Path) -> list[Path]:
     return sorted(p for p in levels_dir.iterdir() if p.suffix.lower() == ".toml" and p.is_file())
 
 
-def load_levels(levels_dir: Path, assets_dir: Path) -> LevelSet:
-    """Every level in `levels_dir`, sorted by order, and the problems with the rest. Never raises."""
-    levels_dir = Path(levels_dir)
-    try:
-        files = _level_files(levels_dir)
-    except OSError as exc:
-        return LevelSet(problems=[_problem(levels_dir, f"The levels folder cannot be read ({exc.strerror or exc}).",
-                                           suggestion="Check the folder name.")])
+def load_levels(levels_dir: Path | Sequence[Path], assets_dir: Path) -> LevelSet:
+    """Every level in `levels_dir`, sorted by order, and the problems with the rest. Never raises.
+
+    `levels_dir` may also be several folders (the shipped levels, then a school's own): their
+    levels play together, ids must differ across them, and unlocks may point across them.
+    """
+    folders = [Path(levels_dir)] if isinstance(levels_dir, (str, Path)) else [Path(f) for f in levels_dir]
     problems: list[LevelProblem] = []
+    files: list[Path] = []
+    for folder in folders:
+        try:
+            found = _level_files(folder)
+        except OSError as exc:
+            problems.append(_problem(folder, f"The levels folder cannot be read ({exc.strerror or exc}).",
+                                     suggestion="Check the folder name."))
+            continue
+        if not found:
+            problems.append(_problem(folder, "There are no level files (*.toml) in this folder.",
+                                     suggestion="Make one with: emotion-game levels new my-first-level"))
+        files.extend(found)
     loaded: dict[str, tuple[Level, Path]] = {}
     for file in files:
         try:
@@ -372,13 +383,12 @@ def load_levels(levels_dir: Path, assets_dir: Path) -> LevelSet:
             problems.extend(exc.problems)
             continue
         if level.id in loaded:
-            problems.append(_problem(file, f'Another file, {loaded[level.id][1].name}, already has the id "{level.id}".',
+            other = loaded[level.id][1]
+            named = other.name if other.parent == file.parent else str(other)
+            problems.append(_problem(file, f'Another file, {named}, already has the id "{level.id}".',
                                      field="id", suggestion="Give every level its own id."))
             continue
         loaded[level.id] = (level, file)
-    if not files:
-        problems.append(_problem(levels_dir, "There are no level files (*.toml) in this folder.",
-                                 suggestion="Make one with: emotion-game levels new my-first-level"))
     levels = _check_unlocks({k: v[0] for k, v in loaded.items()}, {k: v[1] for k, v in loaded.items()},
                             problems, broken={p.file.stem for p in problems})
     return LevelSet(levels=sorted(levels, key=lambda lv: (lv.order, lv.id)), problems=problems)
