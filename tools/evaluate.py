@@ -1,10 +1,18 @@
 """Evaluate an expression model on labelled faces, through the game's own classifier.
 
-    python tools/evaluate.py --model models/expression.tflite --data ../shared/data/fer2013/val --json -
+    python tools/evaluate.py --model models/expression.tflite --data ../shared/data/ferplus --split val --json -
 
-DATA is a folder of class folders (happy/, sad/, fear/, optionally neutral/) or a
-fer2013.csv (with --split). With --peer fer, the `fer` package's own model is measured on
-the same faces, its 7 outputs read over happy/sad/fear only.
+DATA is a FER+ folder (labels.csv + raw PNGs; `--split` picks the split), a folder of class
+folders (happy/, sad/, fear/, optionally neutral/) or a fer2013.csv (with --split).
+
+On FER+ data the result has both label sets' figures over happy/sad/fear (argmax of the
+game's three columns): `ferplus` on faces whose raters' top vote is one of them, `fer2013` on
+faces whose original label is; and the game's own decision (the card's MatchRule at the level
+thresholds, on the card's scale) for single frames: `neutral_false_accept` per prompt is the
+share of FER+ neutral faces (top vote neutral) that a level threshold of 0.5 accepts, and
+`accept_at` the share of each group of faces that each prompt accepts. With --peer fer, the
+`fer` package's model is measured the same way on the same faces (its neutral output read by
+the same rule, its scale calibrated on the evaluated faces, which can only favour it).
 """
 
 from __future__ import annotations
@@ -48,17 +56,15 @@ def accept_rates(model_path, faces: np.ndarray, labels: np.ndarray, thresholds) 
     """At level thresholds (a level's `threshold`, put on the model's scale by its card as the
     game does): per prompted label, the share of its own faces that reach it ("true") and the
     share of every other expression's faces that reach it."""
+    from game.vision.decision import MatchRule
+
     classifier = ExpressionClassifier(model_path)
     present = [c for c in classifier.labels + OTHER_EXPRESSIONS if (labels == c).any()]
-    probs = {c: classifier.probabilities(faces[labels == c]) for c in present}
-    table = {}
-    for t in thresholds:
-        table[f"{t:g}"] = {
-            label: {("true" if c == label else c):
-                    round(float((probs[c][:, i] >= classifier.card.level_threshold(label, t)).mean()), 4)
-                    for c in present}
-            for i, label in enumerate(classifier.labels)}
-    return table
+    read = classifier.read_labels
+    groups = {c: dict(zip(read, classifier.probabilities(faces[labels == c], with_neutral=True).T))
+              for c in present}
+    scale = {label: classifier.card.level_threshold(label, 1.0) for label in classifier.labels}
+    return metrics.game_figures(MatchRule.from_card(classifier.card), scale, groups, classifier.labels, thresholds)
 
 
 def fer_peer_probabilities(faces: np.ndarray, renormalise: bool = True) -> np.ndarray:
@@ -134,6 +140,76 @@ def save_plots(result: dict, labels, folder: Path, title: str) -> list[Path]:
     return [confusion_png, bars_png]
 
 
+# ------------------------------------------------------------------------------ FER+
+def usable_ferplus(root, split: str) -> dict:
+    data = fer_data.read_ferplus(root, split)
+    keep = ~fer_data.mostly_unusable(data["votes"])
+    return {k: v[keep] for k, v in data.items()}
+
+
+def ferplus_figures(full: np.ndarray, names, data: dict, rule, scale: dict) -> dict:
+    """Both label sets' figures and the game's decisions from a model's full outputs."""
+    names = tuple(names)
+    figures = metrics.val_figures(full, names, data["fer2013"], data["votes"])
+    for key in figures:
+        for drop in ("thresholds_keep90", "level_threshold_scale"):
+            figures[key].pop(drop, None)
+    read = [n for n in names if n in GAME_LABELS or n == "neutral"]
+    top = fer_data.top_vote(data["votes"], tuple(c for c in fer_data.FERPLUS_TO_CLASS.values()))
+    groups = {g: {n: full[top == g, names.index(n)] for n in read}
+              for g in ("happy", "sad", "fear", "neutral", "angry", "surprise") if (top == g).any()}
+    figures["accept_at"] = metrics.game_figures(rule, scale, groups)
+    figures["neutral_false_accept"] = {label: figures["accept_at"]["0.5"][label]["neutral"] for label in GAME_LABELS}
+    by_label = {g: {n: full[data["fer2013"] == g, names.index(n)] for n in read}
+                for g in GAME_LABELS + ("neutral",) if (data["fer2013"] == g).any()}
+    figures["accept_at_fer2013_labels"] = metrics.game_figures(rule, scale, by_label)
+    return figures
+
+
+def evaluate_ferplus(model_path, root, split: str, card=None) -> dict:
+    from game.vision.decision import MatchRule
+
+    data = usable_ferplus(root, split)
+    classifier = ExpressionClassifier(model_path, card=card)
+    full = classifier.outputs(data["faces"])
+    rule = MatchRule.from_card(classifier.card)
+    scale = {label: classifier.card.level_threshold(label, 1.0) for label in GAME_LABELS}
+    result = ferplus_figures(full, classifier.card.output_names, data, rule, scale)
+    result.update({"n": int(len(full)), "rule": {"neutral_margin": rule.neutral_margin, "scale": scale}})
+    return result
+
+
+FER_PEER_NAMES = {"angry": "angry", "disgust": "disgust", "fear": "fear", "happy": "happy", "sad": "sad",
+                  "surprise": "surprise", "neutral": "neutral"}
+
+
+def fer_peer_outputs(faces: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The `fer` package's seven outputs (its own order, our names) on aligned 48x48 faces."""
+    import cv2
+    from fer.fer import FER
+
+    detector = FER()
+    labels = FER._get_labels()
+    names = tuple(FER_PEER_NAMES[labels[i]] for i in range(len(labels)))
+    resized = np.stack([cv2.resize(face, (64, 64)) for face in faces]).astype(np.float32)
+    return np.asarray(detector._classify_emotions((resized / 255.0 - 0.5) * 2.0)), names
+
+
+def evaluate_fer_peer_ferplus(root, split: str, margin: float) -> dict:
+    from game.vision.decision import MatchRule
+
+    data = usable_ferplus(root, split)
+    full, names = fer_peer_outputs(data["faces"])
+    rule = MatchRule(neutral_margin=margin, uses_neutral=True)
+    top = fer_data.top_vote(data["votes"], tuple(fer_data.FERPLUS_TO_CLASS.values()))
+    scale = {label: metrics.calibrate_scale(rule, {n: full[top == label, names.index(n)]
+                                                   for n in GAME_LABELS + ("neutral",)}, label)
+             for label in GAME_LABELS}
+    result = ferplus_figures(full, names, data, rule, scale)
+    result.update({"n": int(len(full)), "rule": {"neutral_margin": margin, "scale": scale}})
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="models/expression.tflite")
@@ -148,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
                              "that reach them")
     args = parser.parse_args(argv)
 
+    if fer_data.is_ferplus(args.data):
+        return main_ferplus(args)
     try:
         faces, labels = fer_data.read_any(args.data, args.split, GAME_LABELS + OTHER_EXPRESSIONS)
         result = {"model": str(args.model), "data": str(args.data),
@@ -173,6 +251,38 @@ def main(argv: list[str] | None = None) -> int:
               f"neutral_false_accept {result.get('neutral_false_accept', float('nan')):.4f}  n {result['n']}"
               + (f"\nfer peer: accuracy {peer['accuracy']:.4f} macro_f1 {peer['macro_f1']:.4f}" if peer else ""))
     return 0
+
+
+def main_ferplus(args) -> int:
+    try:
+        result = {"model": str(args.model), "data": str(args.data), "split": args.split,
+                  **evaluate_ferplus(args.model, args.data, args.split)}
+        if args.peer == "fer":
+            result["peer_fer"] = evaluate_fer_peer_ferplus(args.data, args.split, result["rule"]["neutral_margin"])
+    except (OSError, ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.plots:
+        result["plots"] = [str(p) for p in save_plots(result["ferplus"], GAME_LABELS, Path(args.plots),
+                                                      Path(args.model).stem + " (FER+ top vote)")]
+    text = json.dumps(result, indent=2)
+    if args.json_out == "-":
+        print(text)
+    elif args.json_out:
+        Path(args.json_out).write_text(text + "\n")
+    if args.json_out != "-":
+        for name, figures in (("model", result), ("fer peer", result.get("peer_fer"))):
+            if figures:
+                print(f"{name}: " + summary_line(figures))
+    return 0
+
+
+def summary_line(figures: dict) -> str:
+    fp, f13, nfa = figures["ferplus"], figures["fer2013"], figures["neutral_false_accept"]
+    return (f"FER+ accuracy {fp['accuracy']:.4f} macro_f1 {fp['macro_f1']:.4f} sad recall "
+            f"{fp['per_class']['sad']['recall']:.4f} | FER-2013 accuracy {f13['accuracy']:.4f} macro_f1 "
+            f"{f13['macro_f1']:.4f} fear recall {f13['per_class']['fear']['recall']:.4f} | calm passes at 0.5: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in nfa.items()))
 
 
 if __name__ == "__main__":

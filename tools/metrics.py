@@ -99,3 +99,114 @@ def summarise(probs: np.ndarray, y_true: np.ndarray, labels: tuple[str, ...] | l
         result["neutral_false_accept"] = neutral_false_accept(neutral_probs, thresholds)
         result["n_neutral"] = int(len(neutral_probs))
     return result
+
+
+# ------------------------------------------------------------------ both label sets (FER+)
+def val_figures(full_probs: np.ndarray, classes, fer2013: np.ndarray, votes: np.ndarray | None,
+                game_labels=("happy", "sad", "fear")) -> dict:
+    """Figures of a model's full output (N, len(classes)) under both label sets, argmax over
+    the game's columns: `fer2013` on faces whose original label is a game label; `ferplus`
+    on faces whose raters' top vote is one (ties and mostly-unknown faces left out), with
+    `neutral_lead` per prompt: the share of FER+ neutral faces on which that prompt's column
+    beats the neutral column (how often a calm face could pass, before any threshold)."""
+    from tools.fer_data import FERPLUS_TO_CLASS, top_vote
+
+    classes = tuple(classes)
+    columns = [classes.index(c) for c in game_labels]
+    p3 = np.asarray(full_probs)[:, columns]
+    figures = {}
+    mask = np.isin(fer2013, game_labels)
+    y = np.array([game_labels.index(c) for c in fer2013[mask]], dtype=int)
+    figures["fer2013"] = summarise(p3[mask], y, game_labels)
+    if votes is not None:
+        # The raters' top vote over all their emotions, whatever the model knows.
+        top = top_vote(votes, tuple(FERPLUS_TO_CLASS.values()))
+        mask = np.isin(top, game_labels)
+        y = np.array([game_labels.index(c) for c in top[mask]], dtype=int)
+        neutral = top == "neutral"
+        figures["ferplus"] = summarise(p3[mask], y, game_labels, p3[neutral])
+        if "neutral" in classes and neutral.any():
+            p_neutral = np.asarray(full_probs)[neutral, classes.index("neutral")]
+            figures["ferplus"]["neutral_lead"] = {
+                label: float((p3[neutral, i] > p_neutral).mean()) for i, label in enumerate(game_labels)}
+    return figures
+
+
+def selection_score(figures: dict) -> float:
+    """What model selection maximises on val: the mean macro-F1 under both label sets (FER+
+    top vote for what people see, FER-2013's labels for the posed faces the raters doubt)."""
+    scores = [figures[key]["macro_f1"] for key in ("ferplus", "fer2013") if key in figures]
+    return float(np.mean(scores))
+
+
+def flat_figures(figures: dict) -> dict:
+    """The per-epoch history row."""
+    row = {}
+    for key, short in (("ferplus", "fp"), ("fer2013", "f13")):
+        if key in figures:
+            f = figures[key]
+            row.update({f"{short}_acc": f["accuracy"], f"{short}_f1": f["macro_f1"],
+                        f"{short}_sad_r": f["per_class"]["sad"]["recall"],
+                        f"{short}_fear_r": f["per_class"]["fear"]["recall"]})
+            if "neutral_lead" in f:
+                row[f"{short}_calm_lead"] = float(np.mean(list(f["neutral_lead"].values())))
+    return row
+
+
+# --------------------------------------------------------- the game's decision on val faces
+def rule_progress(rule, readings: dict, label: str, mark: float) -> np.ndarray:
+    """MatchRule.progress over arrays: `readings` maps label -> (N,) probabilities."""
+    return np.array([rule.progress({k: float(v[i]) for k, v in readings.items()}, label, mark)
+                     for i in range(len(readings[label]))])
+
+
+def pass_rate(rule, readings: dict, label: str, mark: float) -> float:
+    if len(readings[label]) == 0:
+        return float("nan")
+    return float((rule_progress(rule, readings, label, mark) >= 1.0).mean())
+
+
+def written_for_rate(readings: dict, label: str, t: float, game_labels=("happy", "sad", "fear")) -> float:
+    """The share of faces that pass a level threshold `t` on the scale levels are written for:
+    the three game outputs renormalised to sum to one."""
+    total = np.maximum(sum(readings[g] for g in game_labels), 1e-12)
+    return float((readings[label] / total >= t).mean())
+
+
+def calibrate_scale(rule, true_readings: dict, label: str, at=LEVEL_THRESHOLDS, floor: float = 0.05) -> float:
+    """The factor s for `label` so that a level's threshold t, used as the mark t*s under
+    `rule`, passes the share of true faces it passes on the written-for reading (mean over t).
+
+    Under the rule a face passes when p >= mark and it clears the neutral condition; so the
+    mark is the quantile of p among the faces that clear it. When the neutral condition alone
+    already refuses more faces than the level intended, the mark drops to the floor."""
+    p = np.asarray(true_readings[label], float)
+    if p.size == 0:
+        return 1.0
+    clears = rule_progress(rule, true_readings, label, floor * min(at)) >= 1.0
+    ratios = []
+    for t in at:
+        wanted = written_for_rate(true_readings, label, t) * p.size
+        eligible = np.sort(p[clears])[::-1]
+        if wanted <= 0:
+            mark = t
+        elif wanted >= eligible.size:
+            mark = floor * t
+        else:
+            mark = float(eligible[int(round(wanted)) - 1]) if wanted >= 1 else float(eligible[0]) + 1e-6
+        ratios.append(min(max(mark / t, floor), 1.0))
+    return float(np.mean(ratios))
+
+
+def game_figures(rule, scale: dict, readings_by_group: dict, game_labels=("happy", "sad", "fear"),
+                 at=(0.5, 0.65)) -> dict:
+    """Single-frame decisions of the game's rule at level thresholds `at`: per prompt, the share
+    of its own faces that pass ("true") and of each other group's faces (e.g. "neutral")."""
+    table = {}
+    for t in at:
+        table[f"{t:g}"] = {
+            label: {("true" if group == label else group):
+                    round(pass_rate(rule, readings, label, t * scale.get(label, 1.0)), 4)
+                    for group, readings in readings_by_group.items() if len(readings[label])}
+            for label in game_labels}
+    return table

@@ -22,6 +22,9 @@ DEFAULT_MODEL = MODELS_DIR / "expression.tflite"
 #: The three emotions the game teaches, in the order the shipped model outputs them.
 GAME_LABELS = ("happy", "sad", "fear")
 
+#: The output that says "none of these": a calm face.
+NEUTRAL = "neutral"
+
 #: What training uses when no card exists yet: pixels 0-255 -> 0-1.
 DEFAULT_INPUT = {"size": 48, "channels": 1, "scale": 1.0 / 255.0, "offset": 0.0}
 
@@ -45,10 +48,29 @@ class ModelCard:
     #: Per label, the factor that puts a level's threshold (written for outputs that sum to
     #: one) on this model's scale; 1 when the card says nothing.
     level_threshold_scale: dict[str, float] = field(default_factory=dict)
+    #: The names of the model's output columns, in order (default: `labels`). A model that
+    #: knows more expressions than the game asks for (neutral above all) outputs them all,
+    #: and the game reads its labels' columns plus "neutral" ("none of these").
+    outputs: tuple[str, ...] = ()
+    #: The card's match rule (see game.vision.decision.MatchRule): {"neutral_margin": m}.
+    decision: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return self.outputs or self.labels
+
+    @property
+    def read_labels(self) -> tuple[str, ...]:
+        """What the game reads from each face: its labels, then "neutral" when the model has it."""
+        return self.labels + ((NEUTRAL,) if NEUTRAL in self.output_names and NEUTRAL not in self.labels else ())
+
     def normalise(self, faces_u8: np.ndarray) -> np.ndarray:
-        """uint8 grayscale crops (N, size, size) -> float32 model input (N, size, size, channels)."""
+        """uint8 grayscale crops (N, size, size) -> float32 model input (N, size, size, channels).
+
+        The one preprocessing: training (tools/train.py model_input), evaluate, classify,
+        analyze and the vision worker all turn crops into input here and nowhere else; the
+        crop itself is game.vision.crop.crop_face (raw grayscale, no contrast step)."""
         x = np.asarray(faces_u8, dtype=np.float32) * np.float32(self.scale) + np.float32(self.offset)
         if x.ndim == 3:
             x = x[..., None]
@@ -91,9 +113,11 @@ def card_from_dict(data: dict, source: str = "<card>") -> ModelCard:
             outputs_sum_to_one=bool(data.get("output_sums_to_one", True)),
             level_threshold_scale={str(k): float(v)
                                    for k, v in (data.get("level_threshold_scale") or {}).items()},
+            outputs=tuple(str(name) for name in (data.get("outputs") or ())),
+            decision=dict(data.get("decision") or {}),
             extra={k: v for k, v in data.items()
                    if k not in {"labels", "input", "thresholds", "sha256", "output_sums_to_one",
-                                "level_threshold_scale"}},
+                                "level_threshold_scale", "outputs", "decision"}},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(
@@ -102,6 +126,9 @@ def card_from_dict(data: dict, source: str = "<card>") -> ModelCard:
         ) from exc
     if any(not 0.05 <= s <= 1.0 for s in card.level_threshold_scale.values()):
         raise ModelError(f"{source}: level_threshold_scale values must be between 0.05 and 1")
+    missing = [label for label in card.labels if label not in card.output_names]
+    if missing:
+        raise ModelError(f"{source}: labels {missing} are not among the model's outputs {list(card.output_names)}")
     if not card.labels or card.size < 8 or card.channels not in (1, 3):
         raise ModelError(f"{source}: the model card has an impossible labels/size/channels value")
     return card

@@ -39,40 +39,55 @@ class ExpressionClassifier:
         if tuple(inp["shape"][1:]) != expected:
             raise ModelError(f"{self.model_path}: model input {tuple(inp['shape'])} does not match its card "
                              f"(size {self.card.size}, channels {self.card.channels})")
-        if int(out["shape"][-1]) != len(self.card.labels):
+        outputs = self.card.output_names
+        if int(out["shape"][-1]) != len(outputs):
             raise ModelError(f"{self.model_path}: model has {out['shape'][-1]} outputs but its card "
-                             f"lists {len(self.card.labels)} labels")
+                             f"names {len(outputs)}")
         self._batch = int(inp["shape"][0])
+        self._columns = {name: i for i, name in enumerate(outputs)}
 
     @property
     def labels(self) -> tuple[str, ...]:
         return self.card.labels
 
-    def probabilities(self, faces_u8: np.ndarray) -> np.ndarray:
-        """uint8 crops (N, size, size) or one (size, size) -> float probabilities (N, labels)."""
+    @property
+    def read_labels(self) -> tuple[str, ...]:
+        """The labels, then "neutral" when the model knows it (see ModelCard.read_labels)."""
+        return self.card.read_labels
+
+    def outputs(self, faces_u8: np.ndarray) -> np.ndarray:
+        """uint8 crops (N, size, size) or one (size, size) -> every output column (N, outputs)."""
         faces = np.asarray(faces_u8)
         if faces.ndim == 2:
             faces = faces[None]
         x = self.card.normalise(faces)
-        result = np.empty((len(x), len(self.card.labels)), np.float32)
+        result = np.empty((len(x), len(self.card.output_names)), np.float32)
         for i in range(0, len(x), self._batch):
             self._interpreter.set_tensor(self._input_index, x[i:i + self._batch])
             self._interpreter.invoke()
             result[i:i + self._batch] = self._interpreter.get_tensor(self._output_index)
-        if self.card.outputs_sum_to_one:
+        np.clip(result, 0.0, 1.0, out=result)
+        return result
+
+    def probabilities(self, faces_u8: np.ndarray, with_neutral: bool = False) -> np.ndarray:
+        """uint8 crops (N, size, size) or one (size, size) -> float probabilities (N, labels),
+        or (N, read_labels) with `with_neutral`."""
+        full = self.outputs(faces_u8)
+        names = self.read_labels if with_neutral else self.labels
+        result = full[:, [self._columns[name] for name in names]]
+        if len(names) == len(self.card.output_names) and self.card.outputs_sum_to_one:
             # An int8 model's softmax comes out in steps of 1/256: renormalise so callers can
             # rely on a probability distribution.
             result /= np.maximum(result.sum(axis=1, keepdims=True), 1e-12)
         else:
             # Columns of a wider softmax: the rest is "none of these"; only undo int8 overshoot.
-            np.clip(result, 0.0, 1.0, out=result)
             result /= np.maximum(result.sum(axis=1, keepdims=True), 1.0)
         return result
 
     def classify(self, face_u8: np.ndarray) -> dict[str, float]:
-        """One crop -> {label: probability}."""
-        probs = self.probabilities(face_u8)[0]
-        return {label: float(p) for label, p in zip(self.card.labels, probs)}
+        """One crop -> {label: probability}, "neutral" included when the model knows it."""
+        probs = self.probabilities(face_u8, with_neutral=True)[0]
+        return {label: float(p) for label, p in zip(self.read_labels, probs)}
 
 
 def default_card(labels=("happy", "sad", "fear"), outputs_sum_to_one: bool = True) -> ModelCard:

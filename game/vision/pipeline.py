@@ -56,8 +56,8 @@ class FacePipeline:
     def classify(self, frame: np.ndarray, faces: list[DetectedFace]) -> list[ClassifiedFace]:
         if not faces:
             return []
-        probs = self.classifier.probabilities(self.crops(frame, faces))
-        labels = self.classifier.labels
+        probs = self.classifier.probabilities(self.crops(frame, faces), with_neutral=True)
+        labels = self.classifier.read_labels
         return [ClassifiedFace(face, {label: float(p) for label, p in zip(labels, row)})
                 for face, row in zip(faces, probs)]
 

@@ -1,0 +1,156 @@
+"""Training on FER+ vote distributions: a tiny real run through export and evaluation, the
+resumable checkpoints, the vote targets, and the one preprocessing shared with the game."""
+
+import csv
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from tools import fer_data, metrics
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytest.importorskip("tensorflow", reason="the train extra (tensorflow-cpu) is not installed")
+
+
+def tiny_ferplus(source: Path, folder: Path, per_split: dict) -> Path:
+    """A FER+ folder with the first rows of each split of the real one (files and votes)."""
+    rows = list(csv.DictReader(open(source / "labels.csv", newline="")))
+    kept = []
+    for split, n in per_split.items():
+        chosen = [r for r in rows if r["split"] == split][:n]
+        (folder / split).mkdir(parents=True)
+        for row in chosen:
+            (folder / split / row["file"]).write_bytes((source / split / row["file"]).read_bytes())
+        kept.extend(chosen)
+    with open(folder / "labels.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(kept)
+    return folder
+
+
+def run_train(*args, timeout=600):
+    return subprocess.run([sys.executable, "tools/train.py", *map(str, args)], capture_output=True, text=True,
+                          cwd=REPO, timeout=timeout)
+
+
+def test_vote_targets_leave_out_unknown_faces_and_keep_neutral_a_class():
+    votes = np.array([[6, 2, 0, 2, 0, 0, 0, 0, 0, 0],     # mostly neutral
+                      [0, 0, 0, 0, 0, 0, 0, 0, 4, 6],     # not a face
+                      [1, 0, 3, 0, 0, 0, 5, 0, 1, 0]])    # fear and surprise
+    classes = ("happy", "sad", "fear", "neutral", "angry", "surprise", "disgust", "contempt")
+    dist = fer_data.vote_distribution(votes, classes)
+    assert dist[0].tolist() == pytest.approx([0.2, 0.2, 0, 0.6, 0, 0, 0, 0])
+    assert dist[2, 2] == pytest.approx(5 / 9) and dist[2, 5] == pytest.approx(3 / 9)
+    assert fer_data.mostly_unusable(votes).tolist() == [False, True, False]
+    assert fer_data.top_vote(votes, classes).tolist() == ["neutral", "", "fear"]
+
+
+def test_balance_weights_lift_rare_classes():
+    from tools import train
+
+    targets = np.array([[1, 0], [1, 0], [1, 0], [0, 1]], np.float32)
+    assert train.balance_weights(targets, 0.0).tolist() == pytest.approx([1, 1, 1, 1])
+    balanced = train.balance_weights(targets, 1.0)
+    # alpha 1: both classes weigh the same in total
+    assert balanced[:3].sum() == pytest.approx(balanced[3])
+
+
+def test_training_and_the_game_see_the_same_tensor(ferplus_root):
+    """One preprocessing: a face read by the trainer and the same face cropped from a camera
+    frame by the game's crop become the very same network input."""
+    from game.vision.classifier import default_card
+    from game.vision.crop import crop_face
+    from tools import train
+
+    data = fer_data.read_ferplus(ferplus_root, "val")
+    face = data["faces"][7]
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    frame[200:248, 300:348] = face[:, :, None]
+    # a detector box whose square crop (10% margin each side) is exactly the 48x48 face
+    crop = crop_face(frame, (304, 204, 40, 40), size=48)
+    game_input = default_card().normalise(crop[None])
+    assert np.array_equal(crop, face)
+    assert np.array_equal(train.model_input(face[None]), game_input)
+
+
+def test_tiny_ferplus_run_exports_a_model_the_game_reads_with_its_rule(ferplus_root, tmp_path):
+    data = tiny_ferplus(ferplus_root, tmp_path / "ferplus", {"train": 400, "val": 300})
+    out = tmp_path / "models"
+    result = run_train("--data", data, "--out", out, "--epochs", "1", "--batch", "32", "--width", "8",
+                       "--fear-from-label", "3", "--balance", "0.5", "--erasing", "0.5", "--temporary")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "eta=" in result.stdout
+    card = json.loads((out / "expression.json").read_text())
+    assert card["labels"] == ["happy", "sad", "fear"]
+    assert card["outputs"][:4] == ["happy", "sad", "fear", "neutral"] and len(card["outputs"]) == 8
+    assert set(card["level_threshold_scale"]) == {"happy", "sad", "fear"}
+    assert "neutral_margin" in card["decision"]
+    assert "ModelCard.normalise" in card["preprocessing"]
+
+    from game.vision.classifier import ExpressionClassifier
+
+    classifier = ExpressionClassifier(out / "expression.tflite")
+    reading = classifier.classify(np.zeros((48, 48), np.uint8))
+    assert set(reading) == {"happy", "sad", "fear", "neutral"}
+    assert sum(reading.values()) <= 1 + 1e-5
+
+    evaluated = subprocess.run([sys.executable, "tools/evaluate.py", "--model", str(out / "expression.tflite"),
+                                "--data", str(data), "--split", "val", "--json", "-"],
+                               capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert evaluated.returncode == 0, evaluated.stderr[-2000:]
+    report = json.loads(evaluated.stdout)
+    claimed = card["metrics"]["val"]
+    for labels in ("ferplus", "fer2013"):
+        for key in ("accuracy", "macro_f1"):
+            assert report[labels][key] == pytest.approx(claimed[labels][key], abs=1e-9), (labels, key)
+    assert report["neutral_false_accept"] == pytest.approx(claimed["neutral_false_accept"], abs=1e-9)
+    assert set(report["neutral_false_accept"]) == {"happy", "sad", "fear"}
+
+
+def test_a_stopped_run_resumes_from_its_last_epoch(ferplus_root, tmp_path):
+    data = tiny_ferplus(ferplus_root, tmp_path / "ferplus", {"train": 300, "val": 100})
+    checkpoints = tmp_path / "ckpt"
+    args = ["--data", data, "--out", tmp_path / "out", "--epochs", "3", "--batch", "32", "--width", "8",
+            "--checkpoints", checkpoints]
+    process = subprocess.Popen([sys.executable, "tools/train.py", *map(str, args)], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.time() + 400
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("epoch=1 ") or time.time() > deadline:
+            break
+    process.kill()
+    process.wait()
+    assert any(line.startswith("epoch=1 ") for line in lines), "".join(lines)[-2000:]
+
+    refused = run_train(*args)
+    assert refused.returncode == 2 and "--resume" in refused.stderr
+
+    resumed = run_train(*args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    epochs = [line.split()[0] for line in resumed.stdout.splitlines() if line.startswith("epoch=")]
+    assert epochs == ["epoch=2", "epoch=3"]
+    history = json.loads((checkpoints / "selection.json").read_text())["history"]
+    assert [row["epoch"] for row in history] == [1, 2, 3]
+
+
+def test_calibrated_scale_keeps_the_share_of_true_faces():
+    from game.vision.decision import MatchRule
+
+    rng = np.random.default_rng(3)
+    sad = rng.uniform(0.2, 0.9, 400)
+    true_faces = {"happy": rng.uniform(0, 0.05, 400), "sad": sad, "fear": rng.uniform(0, 0.05, 400),
+                  "neutral": np.clip(0.95 - sad, 0, 1) * 0.5}
+    rule = MatchRule(neutral_margin=0.05, uses_neutral=True)
+    scale = metrics.calibrate_scale(rule, true_faces, "sad", at=(0.5,))
+    written_for = metrics.written_for_rate(true_faces, "sad", 0.5)
+    assert metrics.pass_rate(rule, true_faces, "sad", 0.5 * scale) == pytest.approx(written_for, abs=0.01)
