@@ -100,10 +100,14 @@ def test_classify_command_on_a_frame_folder(fer_val, model_path, tmp_path):
                             capture_output=True, text=True, cwd=REPO, timeout=300)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    by_frame = {}
+    by_frame, faceless = {}, set()
     for line in lines:
         assert set(line) == {"file", "frame", "box", "probs", "label"}
-        assert line["label"] in ("happy", "sad", "fear") and len(line["box"]) == 4
+        if line["label"] == "no face":   # every picture gets its line, a picture with no face too
+            assert line["box"] is None and line["probs"] == {}
+            faceless.add(line["file"])
+            continue
+        assert line["label"] in ("happy", "sad", "fear", "none") and len(line["box"]) == 4
         assert 0 <= sum(line["probs"].values()) <= 1 + 1e-2   # the rest: none of the three
         by_frame.setdefault(line["file"], []).append(line)
     names = sorted(p.name for p in folder.iterdir())
@@ -112,6 +116,7 @@ def test_classify_command_on_a_frame_folder(fer_val, model_path, tmp_path):
     empty_frames = [n for i, n in enumerate(names) if truth[1].start_frame <= i < truth[1].end_frame]
     assert sum(any(k.endswith(n) for k in by_frame) for n in face_frames) >= 0.75 * len(face_frames)
     assert not any(k.endswith(n) for n in empty_frames for k in by_frame)
+    assert all(any(k.endswith(n) for k in faceless) for n in empty_frames)
     assert all(len(v) == 1 for v in by_frame.values())  # one face in the picture -> one line
 
 
