@@ -347,10 +347,11 @@ class Store:
 
     def _note_success(self) -> None:
         with self._lock:
-            if self._problem is not None:
+            if not self._healthy:
                 log.warning("progress store: the progress database answers again")
             self._healthy = True
             self._unreachable = False
+            self._children_from_copy = False   # play_children() gets the database's list again
             self._retry_after = RETRY_AFTER_S
             self._retry_at = 0.0
             if not self._pending:
