@@ -27,6 +27,7 @@ from game.play.ui_text import UiDataError, load_phrases, load_theme
 from game.progress import open_store
 from game.resources import assets_dir, levels_dir
 from game.speech import Speech
+from game.vision.decision import MatchRule
 from game.vision.card import DEFAULT_MODEL, GAME_LABELS, ModelCard, load_card
 from game.vision.observation import Mailbox, Observation
 from game.vocabulary import DEFAULT_LANGUAGE
@@ -75,7 +76,7 @@ def round_rules(card: ModelCard | None) -> RoundRules:
     judged as written."""
     if card is None:
         return RoundRules()
-    return RoundRules(threshold_scale=dict(card.level_threshold_scale))
+    return RoundRules(threshold_scale=dict(card.level_threshold_scale), rule=MatchRule.from_card(card))
 
 
 def read_model(model: Path | None, note: Callable[[str], None]) -> tuple[tuple[str, ...], RoundRules]:

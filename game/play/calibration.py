@@ -11,7 +11,12 @@ threshold then becomes
 It never drops below the level's threshold, so calibration can only remove false matches;
 and it only rises for an emotion this child's calm face already leans toward, so a real
 expression (which the model reads far above the calm face) still matches as fast as before.
-The cap keeps a match reachable for every child.
+The margin and the cap are on the level's scale; game.play.thresholds puts them on the
+model's scale with the level's threshold, so the cap keeps a match reachable for every child.
+
+A "calm" face in which one expression clearly leads (a child who smiled the whole time) is
+no baseline: it would lift that emotion's bar for good. The recorder refuses it
+(`not_calm`), and the scene asks for a calm face again, kindly.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ MIN_FACE_FRAMES = 12        # fewer frames with one clear face than this: try ag
 BASELINE_QUANTILE = 0.9     # most of the calm face's flicker stays under the baseline
 MARGIN = 0.15               # how far above the calm face a real expression has to reach
 CAP = 0.90                  # adapted thresholds stay below this (and below 0.95 always)
+CLEAR_LEAD = 0.75           # an expression this strong on the calm face's typical frame leads it
+NEUTRAL = "neutral"
 
 
 def baseline_from(samples: list[dict[str, float]], labels: tuple[str, ...],
@@ -80,7 +87,20 @@ class CalmFaceRecorder:
         return min(1.0, self.face_time_s / self.seconds) if self.seconds > 0 else 1.0
 
     def baseline(self) -> dict[str, float] | None:
-        """The baseline, or None when too few clear frames were seen to trust one."""
-        if len(self.samples) < MIN_FACE_FRAMES:
+        """The baseline, or None when too few clear frames were seen to trust one or the face
+        was not calm (see `not_calm`)."""
+        if len(self.samples) < MIN_FACE_FRAMES or self.not_calm:
             return None
         return baseline_from(self.samples, self.labels)
+
+    @property
+    def not_calm(self) -> bool:
+        """One expression clearly leads the face's typical (median) frame: at or above
+        CLEAR_LEAD, or ahead of the neutral reading when the model has one."""
+        if len(self.samples) < MIN_FACE_FRAMES:
+            return False
+        typical = {label: float(np.median([s.get(label, 0.0) for s in self.samples]))
+                   for label in (*self.labels, NEUTRAL)}
+        neutral = typical[NEUTRAL] if any(NEUTRAL in s for s in self.samples) else None
+        return any(typical[label] >= CLEAR_LEAD or (neutral is not None and typical[label] > neutral)
+                   for label in self.labels)

@@ -1,7 +1,9 @@
 """Round rules: plain code over observations and time, no pygame, no camera, no model.
 
-A round is won when the smoothed probability of the target emotion stays at or above the
-threshold for `hold_s` seconds while one face looks at the camera. It ends in a timeout after
+A round is won when the face stays at or past the level's mark for `hold_s` seconds while one
+face looks at the camera: "at the mark" is the model card's match rule
+(game.vision.decision.MatchRule: the target reaches the mark on the model's scale and leads
+the neutral reading by the card's margin), so a calm face says no however low the mark is. It ends in a timeout after
 `time_limit_s` seconds of a working camera (a camera that is still starting or has failed does
 not eat the child's time). The face state says what to tell the child kindly: nobody there,
 several friends crowding in, or looking away.
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Iterable
 
+from game.vision.decision import MatchRule
 from game.vision.observation import CameraStatus, Observation
 from game.vocabulary import Valence, labels_with
 
@@ -114,9 +117,14 @@ class HoldTimer:
 @dataclass(frozen=True)
 class RoundSpec:
     emotion: str
-    threshold: float
+    threshold: float          # the level's mark on the model's scale (game.play.thresholds)
     hold_s: float
     time_limit_s: float
+    rule: MatchRule = MatchRule()
+
+    def progress(self, smoothed) -> float:
+        """How close a face is to the mark: 1.0 and above is at it (the gauge is full)."""
+        return self.rule.progress(smoothed, self.emotion, self.threshold)
 
 
 class Outcome(str, Enum):
@@ -207,6 +215,7 @@ class RoundStatus:
     hold_progress: float     # 0..1
     elapsed_s: float         # camera-working time since the round started
     time_left_s: float
+    mark_progress: float = 0.0   # how close the face is to the mark, 0..1 (1: at the mark)
 
 
 @dataclass
@@ -225,14 +234,18 @@ class RoundJudge:
     _last_frame: tuple[float, int] | None = None
 
     def __post_init__(self) -> None:
-        self._hold = HoldTimer(self.spec.threshold, self.spec.hold_s, grace_s=HOLD_GRACE_S)
+        # The hold runs on progress toward the mark, so it starts exactly where the rule says
+        # the face matches.
+        self._hold = HoldTimer(1.0, self.spec.hold_s, grace_s=HOLD_GRACE_S)
         self._last_now = self.started_at
 
     def step(self, now: float, obs: Observation | None, model_problem: str | None = None) -> RoundStatus:
         state = face_state(obs, now, model_problem)
-        p_target = float(obs.smoothed.get(self.spec.emotion, 0.0)) if obs and state is FaceState.OK else 0.0
+        usable = obs is not None and state is FaceState.OK
+        p_target = float(obs.smoothed.get(self.spec.emotion, 0.0)) if usable else 0.0
+        toward_mark = self.spec.progress(obs.smoothed) if usable else 0.0
         if self.outcome is not Outcome.RUNNING:
-            return self._status(now, state, p_target)
+            return self._status(now, state, p_target, toward_mark)
         dt = max(0.0, now - (self._last_now if self._last_now is not None else now))
         self._last_now = now
         if state.camera_working:
@@ -241,13 +254,13 @@ class RoundJudge:
         if frame_key is not None and frame_key != self._last_frame:
             self._last_frame = frame_key
             self.stats.add(state, obs, self.spec.emotion)
-        self._hold, held = self._hold.step(now, p_target)
+        self._hold, held = self._hold.step(now, toward_mark)
         if held:
             self.outcome, self.ended_at = Outcome.MATCHED, now
             self.time_to_match_s = self._elapsed_s
         elif self._elapsed_s >= self.spec.time_limit_s:
             self.outcome, self.ended_at = Outcome.TIMEOUT, now
-        return self._status(now, state, p_target)
+        return self._status(now, state, p_target, toward_mark)
 
     def resume(self, now: float) -> None:
         """Carry on after a pause (the teacher area): the pause is not the child's time, and a
@@ -255,10 +268,11 @@ class RoundJudge:
         self._last_now = now
         self._hold = replace(self._hold, since=None, below_since=None)
 
-    def _status(self, now: float, state: FaceState, p_target: float) -> RoundStatus:
+    def _status(self, now: float, state: FaceState, p_target: float, toward_mark: float) -> RoundStatus:
         progress = 1.0 if self.outcome is Outcome.MATCHED else self._hold.progress(now)
+        mark = 1.0 if self.outcome is Outcome.MATCHED else max(0.0, min(1.0, toward_mark))
         return RoundStatus(self.outcome, state, p_target, progress, self._elapsed_s,
-                           max(0.0, self.spec.time_limit_s - self._elapsed_s))
+                           max(0.0, self.spec.time_limit_s - self._elapsed_s), mark)
 
 
 def judge_observations(spec: RoundSpec, observations: Iterable[Observation],

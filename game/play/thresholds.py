@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Mapping
 
+from game.play.calibration import CAP as CALIBRATION_CAP
+from game.play.calibration import MARGIN as CALIBRATION_MARGIN
 from game.play.calibration import adapted_threshold
 from game.play.rules import RoundSpec
+from game.vision.decision import MatchRule
 
 
 class Difficulty(str, Enum):
@@ -37,24 +40,30 @@ class Difficulty(str, Enum):
 
 def round_spec(emotion: str, threshold: float, hold_s: float, time_limit_s: float, *,
                baseline: Mapping[str, float] | None = None,
-               difficulty: Difficulty = Difficulty.NORMAL, threshold_scale: float = 1.0) -> RoundSpec:
+               difficulty: Difficulty = Difficulty.NORMAL, threshold_scale: float = 1.0,
+               rule: MatchRule = MatchRule()) -> RoundSpec:
     """The rules one attempt is judged by: level values (the threshold put on the model's scale,
-    see ModelCard.level_threshold), then difficulty, then calibration."""
-    shifted = min(0.95, max(0.05, (threshold + difficulty.threshold_shift) * threshold_scale))
-    calibrated = adapted_threshold(shifted, (baseline or {}).get(emotion))
-    return RoundSpec(emotion=emotion, threshold=round(min(calibrated, 0.95), 4),
+    see ModelCard.level_threshold), then difficulty, then calibration, which works on the
+    model's scale too (its margin and cap are the level-scale ones times the same factor), so
+    a calm face that reads high can never push the mark out of a child's reach."""
+    shifted = min(0.95, max(0.05, threshold + difficulty.threshold_shift)) * threshold_scale
+    calibrated = adapted_threshold(shifted, (baseline or {}).get(emotion),
+                                   margin=CALIBRATION_MARGIN * threshold_scale, cap=CALIBRATION_CAP * threshold_scale)
+    return RoundSpec(emotion=emotion, threshold=round(min(calibrated, 0.95 * threshold_scale), 4),
                      hold_s=hold_s * difficulty.hold_factor,
-                     time_limit_s=time_limit_s * difficulty.time_factor)
+                     time_limit_s=time_limit_s * difficulty.time_factor, rule=rule)
 
 
 @dataclass(frozen=True)
 class RoundRules:
     """What the expression model's card says about judging: per emotion, the factor that puts
-    a level's threshold on the model's scale (its `level_threshold_scale`; 1 when unsaid)."""
+    a level's threshold on the model's scale (its `level_threshold_scale`; 1 when unsaid), and
+    its match rule (the neutral margin)."""
 
     threshold_scale: Mapping[str, float] = field(default_factory=dict)
+    rule: MatchRule = MatchRule()
 
     def spec(self, emotion: str, threshold: float, hold_s: float, time_limit_s: float, *,
              difficulty: Difficulty, baseline: Mapping[str, float] | None) -> RoundSpec:
         return round_spec(emotion, threshold, hold_s, time_limit_s, baseline=baseline, difficulty=difficulty,
-                          threshold_scale=float(self.threshold_scale.get(emotion, 1.0)))
+                          threshold_scale=float(self.threshold_scale.get(emotion, 1.0)), rule=self.rule)

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-#: Where the shipped model lives, relative to the repository root.
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+from game.resources import models_dir
+
+#: Where the shipped model lives (the repository's models/, or inside an installed wheel).
+MODELS_DIR = models_dir()
 DEFAULT_MODEL = MODELS_DIR / "expression.tflite"
 
 #: The three emotions the game teaches, in the order the shipped model outputs them.

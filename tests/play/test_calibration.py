@@ -96,3 +96,32 @@ def test_difficulty_changes_threshold_hold_and_time():
     assert easy.threshold < 0.6 < hard.threshold
     assert easy.hold_s < 1.0 < hard.hold_s
     assert easy.time_limit_s > 10.0 > hard.time_limit_s
+
+
+# --- issue 17 item 5: calibration can never break a child's game for good -------------------
+def test_a_high_calm_reading_caps_the_mark_on_the_models_scale():
+    """A calm face reading 0.99 sad: the mark stays where true sad faces still reach it (the cap
+    is on the model's scale), not at 0.90 raw, which 3% of sad faces reach."""
+    from game.play.calibration import CAP
+    from game.play.thresholds import round_spec
+
+    spec = round_spec("sad", 0.5, 1.0, 30.0, baseline={"sad": 0.99}, threshold_scale=0.46)
+    assert spec.threshold == pytest.approx(CAP * 0.46, abs=1e-4)
+    assert spec.threshold < 0.5
+
+
+def test_a_face_where_one_expression_leads_is_no_calm_baseline():
+    from game.play.calibration import CalmFaceRecorder
+
+    smiling = CalmFaceRecorder(("happy", "sad", "fear"))
+    leaning = CalmFaceRecorder(("happy", "sad", "fear"))
+    for i in range(45):
+        t = i / 10
+        smiling.step(t, obs(t, probs={"happy": 0.99, "sad": 0.0, "fear": 0.0}))
+        leaning.step(t, obs(t, probs={"happy": 0.05, "sad": 0.3, "fear": 0.1, "neutral": 0.55}))
+    assert smiling.done and smiling.not_calm and smiling.baseline() is None
+    assert not leaning.not_calm and leaning.baseline()["sad"] == pytest.approx(0.3)
+    over_neutral = CalmFaceRecorder(("happy", "sad", "fear"))
+    for i in range(45):
+        over_neutral.step(i / 10, obs(i / 10, probs={"happy": 0.05, "sad": 0.45, "fear": 0.1, "neutral": 0.4}))
+    assert over_neutral.not_calm       # sad leads the neutral reading: not a calm face

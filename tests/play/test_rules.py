@@ -188,3 +188,21 @@ def test_a_round_never_times_out_while_the_model_is_out():
     assert status.face is FaceState.NO_EXPRESSIONS
     assert judge.outcome is Outcome.RUNNING and status.elapsed_s == 0.0   # the clock never ran
     assert judge.stats.frames == 0
+
+
+def test_a_calm_face_never_matches_however_low_the_mark_and_the_gauge_is_full_at_the_mark():
+    """Issue 12 item 5: the round decides with the card's rule; the target must lead neutral."""
+    from game.vision.decision import MatchRule
+
+    rule = MatchRule(neutral_margin=0.1, uses_neutral=True)
+    spec = RoundSpec("sad", threshold=0.2, hold_s=1.0, time_limit_s=5.0, rule=rule)
+    calm = [obs(t / 15, probs={"happy": 0.02, "sad": 0.3, "fear": 0.03, "neutral": 0.6}) for t in range(90)]
+    judge = judge_observations(spec, calm)
+    assert judge.outcome is Outcome.TIMEOUT           # sad 0.3 is past the mark but does not lead calm
+    sad = [obs(t / 15, probs={"happy": 0.0, "sad": 0.4, "fear": 0.05, "neutral": 0.2}) for t in range(75)]
+    judge = RoundJudge(spec, 0.0)
+    status = judge.step(0.0, sad[0])
+    assert status.mark_progress == pytest.approx(1.0)   # at the mark: the bar is full
+    half = judge.step(0.1, obs(0.1, probs={"happy": 0.0, "sad": 0.1, "fear": 0.0, "neutral": 0.1}))
+    assert half.mark_progress == pytest.approx(0.5)
+    assert judge_observations(spec, sad).outcome is Outcome.MATCHED

@@ -85,8 +85,10 @@ def test_first_session_calibrates_then_goes_to_the_map(driver, store):
 def test_calibration_waits_for_a_face_and_raises_the_leaning_threshold(driver, store, levels):
     from game.play.services import Next
 
+    from game.play.calibration import CAP, MARGIN
+
     ana = store.add_child("Ana", "cat")
-    leaning_sad = lambda now: obs(now, probs={"happy": 0.15, "sad": 0.6, "fear": 0.25})  # noqa: E731
+    leaning_sad = lambda now: obs(now, probs={"happy": 0.1, "sad": 0.3, "fear": 0.1})  # noqa: E731
     driver.source = lambda now: obs(now, n_faces=0)
     driver.game.choose_child(ana, then=Next("round", {"level": levels[0], "round_index": 1}))
     driver.run(3.0)
@@ -94,7 +96,9 @@ def test_calibration_waits_for_a_face_and_raises_the_leaning_threshold(driver, s
     driver.source = leaning_sad
     driver.run(6.0, until=lambda g: g.scene.name == "round")
     assert driver.scene.startswith("round")
-    assert driver.game.scene.spec.threshold == pytest.approx(0.75)   # 0.6 calm + 0.15 margin
+    # 0.3 calm + the margin, both on the model's scale, and below the cap on that scale
+    scale = driver.game.rules.threshold_scale.get("sad", 1.0)
+    assert driver.game.scene.spec.threshold == pytest.approx(min(0.3 + MARGIN * scale, CAP * scale), abs=1e-4)
     driver.run(6.5, until=lambda g: g.scene.screenshot_key == "round-encourage")
     assert driver.scene == "round-encourage"            # the calm face no longer "matches" sad
 
@@ -260,9 +264,11 @@ def test_the_game_goes_on_and_the_teacher_sees_unsaved_tries_when_the_database_i
     try:
         child = Child(id=7, name="Ana", avatar="cat", created_at=datetime.now(timezone.utc))
         game.choose_child(child, then=Next("round", {"level": levels[0], "round_index": 0}))
-        d.source = showing("happy")
+        d.source = calm
         d.run(4.0, until=lambda g: g.scene.name == "calibrate")
         assert d.scene == "calibrate"       # no stored calibration can be read: ask for one
+        d.run(6.5, until=lambda g: g.scene.name == "round")
+        d.source = showing("happy")
         d.run(12.0, until=lambda g: g.scene.name == "celebrate")
         assert d.scene == "celebrate"       # the child plays on
         assert game.store.writer.drain()
@@ -388,3 +394,17 @@ def test_a_child_who_walks_away_hands_the_kiosk_back_to_the_welcome_screen(drive
     assert driver.scene == "map" and driver.game.session.child is not None
     driver.run(6.0)
     assert driver.scene == "welcome" and driver.game.session.child is None and driver.game.session.session_id is None
+
+
+def test_the_kiosk_asks_again_for_a_calm_face_and_keeps_no_smile_as_baseline(driver, store):
+    ana = store.add_child("Ana", "cat")
+    driver.source = lambda now: obs(now, probs={"happy": 0.99, "sad": 0.0, "fear": 0.0})
+    driver.game.choose_child(ana)
+    driver.run(0.2)
+    assert driver.scene == "calibrate"
+    driver.run(5.0)
+    assert driver.scene == "calibrate"            # asked again, not thanked
+    assert driver.game.scene.tries_left < 2
+    driver.run(14.0)
+    assert driver.game.store.writer.drain()
+    assert store.get_calibration(ana.id) is None  # the smile was never kept

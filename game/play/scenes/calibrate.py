@@ -14,6 +14,7 @@ from game.play.widgets import CameraView, blit_centered, draw_face, draw_star, p
 THANKS_S = 1.6
 CALIBRATION_GIVE_UP_S = 25.0  # no calm face seen for this long: play now, calibrate next time
 PROGRESS_STARS = 5
+CALM_TRIES = 2                # a face that is not calm is asked for again this many times
 
 
 class CalibrationScene(Scene):
@@ -27,6 +28,7 @@ class CalibrationScene(Scene):
         self.view = CameraView(pygame.Rect(w / 2 - 250, 140, 500, 375))
         self.done_at: float | None = None
         self.last_progress_at = 0.0
+        self.tries_left = CALM_TRIES
 
     @property
     def screenshot_key(self) -> str:
@@ -49,7 +51,13 @@ class CalibrationScene(Scene):
         self.recorder.step(now, obs, self.game.model_problem)
         if self.recorder.face_time_s > before:
             self.last_progress_at = now
-        if self.recorder.done:
+        if self.recorder.done and self.recorder.not_calm and self.tries_left > 0:
+            # One expression led the whole time: kindly ask again instead of keeping it.
+            self.tries_left -= 1
+            self.recorder = CalmFaceRecorder(self.game.labels)
+            self.last_progress_at = now
+            self.game.audio.say(self.t("calibrate.again"))
+        elif self.recorder.done:
             baseline = self.recorder.baseline()
             if baseline is not None:
                 self.game.session.save_calibration(baseline)

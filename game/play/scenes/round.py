@@ -258,9 +258,11 @@ class RoundScene(Scene):
         if self.phase == "encourage":
             self.buttons.draw(canvas, res, now)
             return
-        p = self.status.p_target if self.status else 0.0
+        # The bar is full at the level's mark (the card's rule on the model's scale), whatever
+        # the model's own numbers are: the star at its end is the goal.
+        p = self.status.mark_progress if self.status else 0.0
         progress = self.status.hold_progress if self.status else 0.0
-        draw_gauge(canvas, res, pygame.Rect(self.view.rect.x + 22, 550, 430, 50), p, self.spec.threshold, emotion, progress, now)
+        draw_gauge(canvas, res, pygame.Rect(self.view.rect.x + 22, 550, 430, 50), p, 1.0, emotion, progress, now)
         if holding:
             label = res.text(self.t("round.hold"), "medium", (255, 255, 255), bold=True)
             pill = label.get_rect(center=(self.view.rect.centerx, self.view.rect.bottom - 44)).inflate(48, 12)

@@ -13,7 +13,8 @@ from game.play.widgets.text import Resources, lerp_colour
 def draw_gauge(surface: pygame.Surface, res: Resources, rect: pygame.Rect, p: float, threshold: float,
                emotion: str, hold_progress: float, now: float) -> None:
     """How close the child's face is: a rounded bar filling toward the emotion colour, a mark
-    at the threshold, and a star at the end that fills while the face is held."""
+    at the threshold (none when the threshold is the bar's end: then the goal star is the mark),
+    and a star at the end that fills while the face is held."""
     theme = res.theme
     radius = rect.height // 2
     pygame.draw.rect(surface, theme["gauge_back"], rect, border_radius=radius)
@@ -24,9 +25,11 @@ def draw_gauge(surface: pygame.Surface, res: Resources, rect: pygame.Rect, p: fl
             colour = theme["good"]
         pygame.draw.rect(surface, colour, pygame.Rect(rect.x, rect.y, fill_w, rect.height), border_radius=radius)
     pygame.draw.rect(surface, theme["ink"], rect, 4, border_radius=radius)
-    mark_x = rect.x + int(rect.width * threshold)
-    pygame.draw.line(surface, theme["gauge_mark"], (mark_x, rect.y - 10), (mark_x, rect.bottom + 10), 6)
-    pygame.draw.polygon(surface, theme["gauge_mark"], [(mark_x - 12, rect.y - 20), (mark_x + 12, rect.y - 20), (mark_x, rect.y - 6)])
+    if threshold < 1.0:
+        mark_x = rect.x + int(rect.width * threshold)
+        pygame.draw.line(surface, theme["gauge_mark"], (mark_x, rect.y - 10), (mark_x, rect.bottom + 10), 6)
+        pygame.draw.polygon(surface, theme["gauge_mark"],
+                            [(mark_x - 12, rect.y - 20), (mark_x + 12, rect.y - 20), (mark_x, rect.y - 6)])
     # the goal star at the right end fills with the hold
     center = (rect.right + rect.height * 1.05, rect.centery)
     star_r = rect.height * 0.9
