@@ -11,9 +11,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-#: How an attempt ended. "matched": the child held the face long enough; "timeout": the round
-#: ran out of time; "skipped": the child (or teacher) moved on.
-OUTCOMES = ("matched", "timeout", "skipped")
+#: How an attempt ended. "matched": the child held the face long enough (a recognise round: tapped
+#: the face that fits); "timeout": the round ran out of time; "skipped": the child (or teacher)
+#: moved on; "wrong": a recognise round's tap on a face that does not fit.
+OUTCOMES = ("matched", "timeout", "skipped", "wrong")
+
+#: What an attempt asked of the child. "show": make the face for the camera; "recognise": tap
+#: the face that fits (no camera; `answer` is the emotion tapped).
+KINDS = ("show", "recognise")
 
 #: Longest child name we keep. Far above any real name (a 5000-character name is kept
 #: exactly); it only stops a stuck key from filling the database.
@@ -87,6 +92,9 @@ class Child:
 class Attempt:
     """One round: the child was asked for `emotion` and either matched it or did not.
 
+    `kind` says how (KINDS): shown to the camera, or recognised by a tap, when `answer` is the
+    emotion the child tapped and `time_to_match_s` the seconds to the right tap.
+
     Shares are fractions of the attempt's frames: `face_share` frames with a face at all;
     `positive_share` frames where happy led; `negative_share` frames where sad or fear led;
     `noface_share` frames without a face.
@@ -107,11 +115,18 @@ class Attempt:
     positive_share: float = 0.0
     negative_share: float = 0.0
     noface_share: float = 0.0
+    kind: str = "show"
+    answer: str | None = None
 
     def checked(self) -> "Attempt":
         """This attempt with times in UTC and numbers in range, or a ProgressError saying why not."""
         if self.outcome not in OUTCOMES:
             raise ProgressError(f"outcome must be one of {', '.join(OUTCOMES)}, got {self.outcome!r}.")
+        if self.kind not in KINDS:
+            raise ProgressError(f"kind must be one of {', '.join(KINDS)}, got {self.kind!r}.")
+        answer = None if self.answer is None else str(self.answer).strip()
+        if answer is not None and (not answer or len(answer) > 32 or not _storable(answer)):
+            raise ProgressError("A tapped answer must be an emotion's name (at most 32 characters).")
         if not str(self.emotion).strip():
             raise ProgressError("An attempt needs the emotion the child was asked for.")
         if not (_storable(str(self.level_id)) and _storable(str(self.emotion))):
@@ -135,6 +150,7 @@ class Attempt:
             positive_share=_share("positive_share", self.positive_share),
             negative_share=_share("negative_share", self.negative_share),
             noface_share=_share("noface_share", self.noface_share),
+            kind=self.kind, answer=answer,
         )
 
     def to_json(self) -> dict[str, Any]:

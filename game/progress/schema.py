@@ -17,7 +17,7 @@ from sqlalchemy import (BigInteger, Column, Connection, DateTime, Float, Foreign
 from game.progress.model import ProgressError
 
 #: The schema version this code writes. Bump it only together with a new MIGRATIONS step.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -68,6 +68,9 @@ attempts = Table(
     Column("positive_share", Float, nullable=False, default=0.0),
     Column("negative_share", Float, nullable=False, default=0.0),
     Column("noface_share", Float, nullable=False, default=0.0),
+    # version 5: how the child answered (model.KINDS) and, for a recognise round, the face tapped
+    Column("kind", String(16), nullable=False, default="show"),
+    Column("answer", String(32)),
 )
 
 # version 3
@@ -171,12 +174,21 @@ def _v4_child_keys(conn: Connection) -> None:
          "CREATE UNIQUE INDEX ux_children_record_key ON children (record_key)")
 
 
+def _v5_attempt_kinds(conn: Connection) -> None:
+    # Recognise rounds (tap the face that fits) are attempts of their own kind; every attempt
+    # stored before them was a face shown to the camera.
+    _ddl(conn,
+         "ALTER TABLE attempts ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'show'",
+         "ALTER TABLE attempts ADD COLUMN answer VARCHAR(32)")
+
+
 #: Ordered forward migrations: MIGRATIONS[i] takes a database from version i to i + 1.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_children_sessions_attempts,
     _v2_attempt_keys_and_expression_shares,
     _v3_level_results_and_calibration,
     _v4_child_keys,
+    _v5_attempt_kinds,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

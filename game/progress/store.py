@@ -885,7 +885,7 @@ class Store:
             ended_at=_utc(r.ended_at), outcome=r.outcome, time_to_match_s=r.time_to_match_s,
             peak_prob=r.peak_prob, mean_prob=r.mean_prob, face_share=r.face_share,
             positive_share=r.positive_share, negative_share=r.negative_share,
-            noface_share=r.noface_share) for r in rows]
+            noface_share=r.noface_share, kind=r.kind, answer=r.answer) for r in rows]
 
     def sessions(self, child_id: int | None = None, since: datetime | None = None) -> list[SessionInfo]:
         """Stored sessions, oldest first."""
