@@ -33,8 +33,8 @@ from game.progress.model import Attempt, Child, ProgressError
 from game.progress.names import match_child
 from game.progress.report_text import REPORT_TEXT
 from game.progress.summary import (MIN_TRIES_FOR_ADVICE, EmotionStats, SessionInfo,
-                                   emotion_order, expression_shares, needs_practice,
-                                   stats_by_emotion)
+                                   emotion_order, emotion_stats, expression_shares,
+                                   needs_practice, stats_by_emotion)
 from game.resources import assets_dir, levels_dir
 
 #: Charts show this many most recent sessions; the CSV has them all.
@@ -351,6 +351,18 @@ def weekly_view(attempts: Sequence[Attempt], emotions: Sequence[str], words: Map
     return {"chart": Markup(chart), "labels": labels, "rows": rows, "more": more}
 
 
+def recognise_show_view(attempts: Sequence[Attempt], emotions: Sequence[str],
+                        words: Mapping[str, str]) -> list[dict]:
+    """Per emotion, the faces the child recognised (tapped right) beside the faces they showed."""
+    def cell(one: EmotionStats) -> dict:
+        if not one.tries:
+            return {"count": "—", "rate": words["not_tried"], "tries": 0}
+        return {"count": f"{one.matched}/{one.tries}", "rate": fmt_rate(one.success_rate), "tries": one.tries}
+    return [{"emotion": e, "label": emotion_label(e, words),
+             "recognises": cell(emotion_stats(attempts, e, "recognise")),
+             "shows": cell(emotion_stats(attempts, e, "show"))} for e in emotions]
+
+
 def child_view(child: Child, attempts: Sequence[Attempt], data: ReportData,
                words: Mapping[str, str], lang: str) -> dict:
     view: dict = {"id": child.id, "name": child.name, "played": bool(attempts),
@@ -391,6 +403,7 @@ def child_view(child: Child, attempts: Sequence[Attempt], data: ReportData,
                                         percent=False, chart_id=f"t{child.id}",
                                         empty_note=words["no_matches"])),
         "weekly": weekly_view(attempts, emotions, words, data.clock, chart_id=f"w{child.id}"),
+        "recognise_show": recognise_show_view(attempts, emotions, words),
         "recent": [session_view(r, data, words, lang) for r in reversed(rows[-RECENT_SESSIONS:])],
         "more_sessions": max(0, len(rows) - RECENT_SESSIONS),
         "any_open": any(not r.closed for r in rows[-RECENT_SESSIONS:]),
@@ -436,7 +449,7 @@ def render_pages(data: ReportData, words: Mapping[str, str], lang: str,
 # ----------------------------------------------------------------------------------- CSV
 ATTEMPT_COLUMNS = ("child", "child_id", "session", "kiosk", "level", "level_title", "round", "emotion",
                    "started_at", "ended_at", "outcome", "time_to_match_s", "peak_prob", "mean_prob",
-                   "face_share", "positive_share", "negative_share", "noface_share")
+                   "face_share", "positive_share", "negative_share", "noface_share", "kind", "answer")
 
 #: Per emotion in children.csv, after `<emotion>_`.
 EMOTION_COLUMNS = ("rounds", "tries", "matched", "timed_out", "skipped", "success_rate",
@@ -466,7 +479,8 @@ def attempts_rows(data: ReportData, lang: str) -> Iterable[list[object]]:
                a.level_id, level_title(a.level_id, data.level_titles, lang), a.round_index, a.emotion,
                local(a.started_at).isoformat(), local(a.ended_at).isoformat(),
                a.outcome, _num(a.time_to_match_s), _num(a.peak_prob), _num(a.mean_prob),
-               _num(a.face_share), _num(a.positive_share), _num(a.negative_share), _num(a.noface_share)]
+               _num(a.face_share), _num(a.positive_share), _num(a.negative_share), _num(a.noface_share),
+               a.kind, a.answer or ""]
 
 
 def children_table(data: ReportData, words: Mapping[str, str]) -> tuple[list[str], list[list[object]]]:

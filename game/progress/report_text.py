@@ -38,6 +38,12 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "no_rounds": "No rounds played yet.",
         "no_children": "No children recorded yet. Add children in the teacher area of the game.",
         "per_emotion": "By emotion",
+        "recognise_and_show": "Recognises and shows",
+        "recognise_and_show_help": ("Recognises: picture rounds where the child taps the face that fits "
+                                    "(right taps of taps). Shows: rounds where the child makes the face "
+                                    "for the camera (matched of tries). The numbers above count shown faces."),
+        "recognises": "Recognises",
+        "shows": "Shows",
         "emotion": "Emotion",
         "what_it_says": "What the numbers say",
         "chart_success": "Success rate per session",
@@ -137,6 +143,13 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "no_rounds": "Belum ada ronde yang dimainkan.",
         "no_children": "Belum ada anak yang tercatat. Tambahkan anak di area guru dalam permainan.",
         "per_emotion": "Per emosi",
+        "recognise_and_show": "Mengenali dan menunjukkan",
+        "recognise_and_show_help": ("Mengenali: ronde gambar, anak menyentuh wajah yang cocok (sentuhan "
+                                    "benar dari semua sentuhan). Menunjukkan: ronde ketika anak membuat "
+                                    "ekspresi wajah di depan kamera (berhasil dari percobaan). Angka di atas "
+                                    "menghitung wajah yang ditunjukkan."),
+        "recognises": "Mengenali",
+        "shows": "Menunjukkan",
         "emotion": "Emosi",
         "what_it_says": "Arti angkanya",
         "chart_success": "Tingkat keberhasilan per sesi",

@@ -6,6 +6,11 @@ The teacher area in the game, the HTML report and children.csv all read these, s
 A round ends in one of three ways (model.OUTCOMES): matched, timed out, or skipped. A skip is
 not a try: the child did not show a face that missed, someone moved on. So success rates are
 matched / tries, where tries = matched + timed out, and skips are counted and shown apart.
+
+Attempts are of two kinds (model.KINDS): a face *shown* to the camera, or a face *recognised*
+by a tap (matched: the right face; "wrong": another). The two are counted apart: every
+number here is about shown faces unless `kind="recognise"` is asked for, so a child who
+recognises sad but cannot yet show it is seen as exactly that.
 """
 
 from __future__ import annotations
@@ -41,11 +46,12 @@ class EmotionStats:
     """One emotion's rounds for one child."""
 
     emotion: str
-    tries: int                           # matched + timed out (a skip is not a try)
+    tries: int                           # matched + timed out + wrong (a skip is not a try)
     matched: int
     timed_out: int = 0
     skipped: int = 0
     median_time_to_match_s: float | None = None   # over matched rounds only
+    wrong: int = 0                       # recognise rounds: another face was tapped
 
     @property
     def rounds(self) -> int:
@@ -81,20 +87,23 @@ def emotion_order(emotions: Iterable[str]) -> list[str]:
     return list(GAME_EMOTIONS) + sorted(seen - set(GAME_EMOTIONS))
 
 
-def emotion_stats(attempts: Sequence[Attempt], emotion: str) -> EmotionStats:
-    mine = [a for a in attempts if a.emotion == emotion]
+def emotion_stats(attempts: Sequence[Attempt], emotion: str, kind: str = "show") -> EmotionStats:
+    """One emotion's attempts of one kind ("show": faces made; "recognise": faces tapped)."""
+    mine = [a for a in attempts if a.emotion == emotion and a.kind == kind]
     matched = [a for a in mine if a.outcome == "matched"]
     timed_out = sum(1 for a in mine if a.outcome == "timeout")
     skipped = sum(1 for a in mine if a.outcome == "skipped")
+    wrong = sum(1 for a in mine if a.outcome == "wrong")
     times = [a.time_to_match_s for a in matched if a.time_to_match_s is not None]
-    return EmotionStats(emotion=emotion, tries=len(matched) + timed_out, matched=len(matched),
+    return EmotionStats(emotion=emotion, tries=len(matched) + timed_out + wrong, matched=len(matched),
                         timed_out=timed_out, skipped=skipped,
-                        median_time_to_match_s=statistics.median(times) if times else None)
+                        median_time_to_match_s=statistics.median(times) if times else None, wrong=wrong)
 
 
-def stats_by_emotion(attempts: Sequence[Attempt]) -> dict[str, EmotionStats]:
-    """Every game emotion (tried or not) and every other emotion played, in teacher order."""
-    return {e: emotion_stats(attempts, e) for e in emotion_order(a.emotion for a in attempts)}
+def stats_by_emotion(attempts: Sequence[Attempt], kind: str = "show") -> dict[str, EmotionStats]:
+    """Every game emotion (tried or not) and every other emotion played, in teacher order:
+    the faces shown (the default) or the faces recognised (`kind="recognise"`)."""
+    return {e: emotion_stats(attempts, e, kind) for e in emotion_order(a.emotion for a in attempts)}
 
 
 # ----------------------------------------------------------------------------- advice
@@ -244,7 +253,8 @@ def child_summary(child: Child, attempts: Sequence[Attempt], sessions: Sequence[
     Keys: child_id, name, avatar; rounds (all), attempts (tries: matched + timed out),
     matched, timed_out, skipped, success_rate (matched / tries); sessions, last_played;
     emotions: emotion -> {attempts, matched, timed_out, skipped, success_rate,
-    median_time_to_match_s, verdict} for every game emotion and any other played;
+    median_time_to_match_s, verdict} for every game emotion and any other played (faces
+    shown); recognises: the same numbers (without verdict) for faces recognised by a tap;
     needs_practice (emotion or None); needs_practice_reason: lang -> sentence;
     emotion_advice: lang -> {emotion -> sentence} (one per emotion in `emotions`, saying
     when there are too few tries and counting skips); pending, note.
@@ -269,6 +279,8 @@ def child_summary(child: Child, attempts: Sequence[Attempt], sessions: Sequence[
         "sessions": len(sessions),
         "last_played": last,
         "emotions": {e: {**s.as_dict(), "verdict": verdicts[e]} for e, s in stats.items()},
+        "recognises": {e: {**s.as_dict(), "wrong": s.wrong}
+                       for e, s in stats_by_emotion(attempts, "recognise").items()},
         "needs_practice": advice.emotion,
         # in every language of the report's words: the teacher area shows the kiosk's own
         "needs_practice_reason": {lang: advice.text(words) for lang, words in REPORT_TEXT.items()},
