@@ -6,8 +6,10 @@
 Each segment shows one FER-2013 face of the given class (or no face: `none`) scaled into a
 640x480 scene, with small per-frame jitter of position, scale and brightness, the way a
 child moves in front of a kiosk camera. `--second` adds a smaller second face beside the
-first, with its own segments. The ground truth goes to `<out>.csv` (one row per segment
-and face).
+first, with its own segments; with `--pair` the two stand side by side at the same size, two
+friends in front of the kiosk (the first face is the child on the left of the game's mirrored
+screen, so on the right of the raw frame). The ground truth goes to `<out>.csv` (one row per
+segment and face).
 
 Faces are only used when MediaPipe finds them in jittered placements of the scene (about
 1 in 10 FER-2013 faces, often behind a hand, is not found), so a segment of a face really
@@ -135,6 +137,24 @@ class FacePicker:
             self.classifier = ExpressionClassifier(confident_model)
         self._backdrop = background((640, 480), np.random.default_rng(0))
         self._used: set[str] = set()
+        self._ferplus: list[tuple[str, str]] | None = None
+
+    def _files(self, label: str) -> list[Path]:
+        """The faces of `label`: a class folder's files, or in a FER+ split (a folder beside
+        labels.csv) the raw-pixel faces whose raters' top vote is `label` and agrees with the
+        original FER-2013 label (faces people agree on, as camera crops give them)."""
+        if (self.data_dir.parent / "labels.csv").is_file():
+            from tools.fer_data import FERPLUS_TO_CLASS, FERPLUS_VOTE_COLUMNS, top_vote
+
+            if self._ferplus is None:
+                with open(self.data_dir.parent / "labels.csv", newline="") as handle:
+                    rows = [r for r in csv.DictReader(handle) if r["split"] == self.data_dir.name]
+                votes = np.array([[int(r[c]) for c in FERPLUS_VOTE_COLUMNS] for r in rows])
+                top = top_vote(votes, tuple(FERPLUS_TO_CLASS.values())) if rows else np.array([])
+                self._ferplus = [(r["file"], t) for r, t in zip(rows, top) if t and t == r["fer2013_label"]]
+            return sorted(self.data_dir / name for name, shown in self._ferplus if shown == label)
+        folder = self.data_dir / label
+        return sorted(folder.glob("*.jpg")) + sorted(folder.glob("*.png"))
 
     def _scenes(self, face: np.ndarray, size: int, center: tuple[float, float]):
         for (dx, dy), scale, gain in CHECK_VARIANTS:
@@ -166,7 +186,7 @@ class FacePicker:
     def pick(self, label: str, size: int = 240, center: tuple[float, float] = (320, 216)) -> tuple[np.ndarray, str]:
         """A face of `label` that passes the checks when shown at `size` around `center`."""
         folder = self.data_dir / label
-        files = sorted(folder.glob("*.jpg")) + sorted(folder.glob("*.png"))
+        files = self._files(label)
         if not files:
             raise FileNotFoundError(f"{folder}: no face images for class {label!r}")
         for index in self.rng.permutation(len(files))[:400]:
@@ -181,15 +201,25 @@ class FacePicker:
                          f"{f', read as {label} with p >= {self.min_prob}' if self.pipeline else ''})")
 
 
+#: Two friends side by side share the width: each face is this much of `face_size`.
+PAIR_FACE_SCALE = 0.75
+
+
 def render(segments: list[Segment], picker: FacePicker, *, fps: float = 15.0, size=(640, 480),
            face_size: int = 240, second: list[Segment] | None = None, seed: int = 0,
-           jitter: bool = True):
-    """Yields (frame BGR, frame index) and returns the ground truth through `.truth`."""
+           jitter: bool = True, pair: bool = False):
+    """(frames BGR, ground truth). `pair`: the `second` face stands beside the first, the same
+    size (friends mode; the first is on the left of the mirrored screen)."""
     rng = np.random.default_rng(seed)
     width, height = size
     scene0 = background(size, rng)
-    layouts = [(segments, (width * (0.62 if second else 0.5), height * 0.45), face_size)]
-    if second:
+    if pair and second:
+        friend_size = int(face_size * PAIR_FACE_SCALE)
+        layouts = [(segments, (width * 0.73, height * 0.47), friend_size),
+                   (second, (width * 0.27, height * 0.47), friend_size)]
+    else:
+        layouts = [(segments, (width * (0.62 if second else 0.5), height * 0.45), face_size)]
+    if second and not pair:
         layouts.append((second, (width * 0.2, height * 0.5), int(face_size * 0.62)))
     truth: list[TruthRow] = []
     plans = []
@@ -255,7 +285,7 @@ def truth_path_for(out: Path) -> Path:
 def make_video(segments: list[Segment] | str, data_dir: str | Path, out: str | Path, *, fps: float = 15.0,
                size=(640, 480), face_size: int = 240, second: list[Segment] | str | None = None,
                seed: int = 0, confident_model: str | Path | None = None, min_prob: float = 0.7,
-               any_face: bool = False) -> tuple[Path, list[TruthRow]]:
+               any_face: bool = False, pair: bool = False) -> tuple[Path, list[TruthRow]]:
     """Build the video or frame folder and its ground-truth CSV; returns (output, truth)."""
     if isinstance(segments, str):
         segments = parse_segments(segments)
@@ -263,7 +293,10 @@ def make_video(segments: list[Segment] | str, data_dir: str | Path, out: str | P
         second = parse_segments(second)
     picker = FacePicker(Path(data_dir), seed, Path(confident_model) if confident_model else None, min_prob,
                         check_in_scene=not any_face)
-    frames, truth = render(segments, picker, fps=fps, size=size, face_size=face_size, second=second, seed=seed)
+    if pair and not second:
+        raise ValueError("--pair needs --second: the segments of the friend beside the first face")
+    frames, truth = render(segments, picker, fps=fps, size=size, face_size=face_size, second=second, seed=seed,
+                           pair=pair)
     out = write(frames, Path(out), fps)
     write_truth(truth, truth_path_for(out))
     return out, truth
@@ -271,9 +304,13 @@ def make_video(segments: list[Segment] | str, data_dir: str | Path, out: str | P
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", required=True, help="FER-2013 split folder with class folders (e.g. .../val)")
+    parser.add_argument("--data", required=True,
+                        help="FER-2013 split folder with class folders (e.g. .../fer2013/val), or a FER+ split "
+                             "folder (e.g. .../ferplus/val: raw faces whose raters agree with their label)")
     parser.add_argument("--segments", required=True, help="label:seconds,... (labels: class folders or none)")
     parser.add_argument("--second", default=None, help="segments of a second, smaller face")
+    parser.add_argument("--pair", action="store_true",
+                        help="the second face stands beside the first at the same size (friends mode)")
     parser.add_argument("--out", required=True, help="a .mp4/.avi file, or a folder for PNG frames")
     parser.add_argument("--fps", type=float, default=15.0)
     parser.add_argument("--size", default="640x480")
@@ -287,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         out, truth = make_video(args.segments, args.data, args.out, fps=args.fps, size=(width, height),
                                 face_size=args.face_size, second=args.second, seed=args.seed,
-                                confident_model=args.confident, min_prob=args.min_prob, any_face=args.any_face)
+                                confident_model=args.confident, min_prob=args.min_prob, any_face=args.any_face,
+                                pair=args.pair)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
