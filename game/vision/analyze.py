@@ -12,14 +12,15 @@ import csv
 import json
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
 
-from game.vision.detector import iou, turned_away
+from game.vision.detector import turned_away
 from game.vision.labelling import DEFAULT_THRESHOLD, NONE, face_label
+from game.vision.tracking import IouTracker
 
 POSITIVE, NEGATIVE = ("happy",), ("sad", "fear")
 EMOTION_LABELS = ("happy", "sad", "fear")
@@ -30,48 +31,7 @@ def faces_columns(prob_columns: tuple[str, ...] = EMOTION_LABELS) -> list[str]:
     return ["frame", "time_s", "face_id", "x", "y", "w", "h", *prob_columns, "label", "file"]
 
 
-# ---------------------------------------------------------------- tracking (pure)
-@dataclass
-class Track:
-    face_id: int
-    box: tuple[int, int, int, int]
-    last_frame: int
-
-
-@dataclass
-class IouTracker:
-    """Greedy IoU matching: each face joins the track it overlaps most (>= min_iou) among
-    tracks seen within `max_gap` frames; otherwise it starts a new track."""
-
-    min_iou: float = 0.3
-    max_gap: int = 15
-    tracks: list[Track] = field(default_factory=list)
-    next_id: int = 1
-
-    def update(self, frame: int, boxes: list[tuple[int, int, int, int]]) -> list[int]:
-        alive = [t for t in self.tracks if frame - t.last_frame <= self.max_gap]
-        pairs = sorted(((iou(t.box, b), ti, bi) for ti, t in enumerate(alive) for bi, b in enumerate(boxes)),
-                       reverse=True)
-        ids: list[int | None] = [None] * len(boxes)
-        used_tracks: set[int] = set()
-        for overlap, ti, bi in pairs:
-            if overlap < self.min_iou:
-                break
-            if ti in used_tracks or ids[bi] is not None:
-                continue
-            used_tracks.add(ti)
-            alive[ti].box, alive[ti].last_frame = boxes[bi], frame
-            ids[bi] = alive[ti].face_id
-        for bi, box in enumerate(boxes):
-            if ids[bi] is None:
-                track = Track(self.next_id, box, frame)
-                self.next_id += 1
-                alive.append(track)
-                ids[bi] = track.face_id
-        self.tracks = alive
-        return [int(i) for i in ids]
-
-
+# ---------------------------------------------------------------- helpers (tracking: game.vision.tracking)
 def longest_run(times: list[float], flags: list[bool], step_s: float) -> dict:
     """The longest stretch of consecutive True flags, in seconds (start, end, seconds)."""
     best = {"start_s": None, "end_s": None, "seconds": 0.0}

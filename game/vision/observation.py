@@ -19,6 +19,23 @@ class CameraStatus(str, Enum):
 
 
 @dataclass(frozen=True)
+class FaceReading:
+    """One tracked face in friends mode (game.vision.tracking.FriendSides).
+
+    `side` is "left" or "right" as the children see themselves on the mirrored screen;
+    `track_id` stays the same while the face is followed; `box` is (x, y, w, h) in pixels of
+    the original frame; `probs` and `smoothed` as on Observation, smoothed per track.
+    """
+
+    side: str
+    track_id: int
+    box: tuple[int, int, int, int]
+    probs: dict[str, float] = field(default_factory=dict)
+    smoothed: dict[str, float] = field(default_factory=dict)
+    looking_away: bool = False
+
+
+@dataclass(frozen=True)
 class Observation:
     """One processed camera frame.
 
@@ -44,6 +61,9 @@ class Observation:
     #: The expression model could not be loaded (the worker runs detection only): set on every
     #: observation until the worker is restarted, with or without a face in view.
     model_error: str | None = None
+    #: Friends mode: up to two tracked faces, the left one first (empty without a face). The
+    #: fields above keep describing the primary face, so one child plays exactly as before.
+    faces: tuple[FaceReading, ...] = ()
 
 
 T = TypeVar("T")

@@ -2,6 +2,11 @@
 
 camera -> detect -> choose the primary player -> crop -> classify -> smooth -> Observation,
 published through a latest-value Mailbox. The UI never waits on any of it.
+
+For friends mode every Observation also carries up to two tracked faces (left and right as the
+children see the mirrored screen, game.vision.tracking.FriendSides), each smoothed on its own
+track. The primary face is classified once and its reading reused, so with one child in view
+the worker does exactly what it did before; a second face costs one more classification.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import numpy as np
 from game.vision.card import DEFAULT_MODEL
 from game.vision.crop import to_rgb
 from game.vision.detector import SHORT_RANGE, PrimaryPlayer, turned_away
-from game.vision.observation import CameraStatus, Mailbox, Observation
+from game.vision.observation import CameraStatus, FaceReading, Mailbox, Observation
 from game.vision.smoothing import DEFAULT_TAU_S, smooth_probs
 from game.vision.sources import CameraSource, open_source
+from game.vision.tracking import FriendSides
 
 #: How often the worker repeats a status-only observation while no frames arrive.
 STATUS_EVERY_S = 0.2
@@ -70,6 +76,9 @@ class VisionWorker:
         self.frames_processed = 0
         #: Per-frame stage timings in ms (detect, crop_classify, total) and capture->publish latency.
         self.timings: deque[dict[str, float]] = deque(maxlen=2000)
+        # friends mode: who stands left and right, and each one's smoothed reading (worker thread only)
+        self._friends = FriendSides()
+        self._friend_smoothed: dict[int, dict[str, float]] = {}
 
     # -- lifecycle
     def start(self) -> "VisionWorker":
@@ -115,6 +124,7 @@ class VisionWorker:
             self.error = self._load_error
             pipeline = self._detector_only_pipeline()
         state = PrimaryPlayer()
+        self._friends, self._friend_smoothed = FriendSides(), {}
         smoothed: dict[str, float] | None = None
         last_t: float | None = None
         last_status_at = 0.0
@@ -129,6 +139,7 @@ class VisionWorker:
                     if self.source.status == CameraStatus.ENDED:
                         self._stop.wait(0.05)
                     smoothed = None
+                    self._friend_smoothed = {}
                     continue
                 try:
                     state, smoothed, last_t = self._process(pipeline, frame, state, smoothed, last_t)
@@ -162,7 +173,8 @@ class VisionWorker:
         base = previous if previous is not None else Observation(
             t=now, frame_index=-1, frame_size=(0, 0), preview=None, face_box=None, n_faces=0)
         self.mailbox.put(replace(base, t=now, camera_status=self.source.status, face_box=None, n_faces=0,
-                                 probs={}, smoothed={}, error=self.error, model_error=self._model_error))
+                                 probs={}, smoothed={}, error=self.error, model_error=self._model_error,
+                                 faces=()))
 
     def _process(self, pipeline, frame, state, smoothed, last_t):
         image = frame.image
@@ -173,23 +185,30 @@ class VisionWorker:
         state, primary = state.step(faces, (width, height))
         probs: dict[str, float] = {}
         looking_away = False
+        classifies = getattr(pipeline, "classifier", None) is not None
         if primary is not None:
             looking_away = turned_away(faces[primary])
-            if getattr(pipeline, "classifier", None) is not None:
+            if classifies:
                 probs = pipeline.classify(image, [faces[primary]])[0].probs
+        placed = self._friends.update(frame.index, [f.box for f in faces], width)
+        friend_probs = {index: (probs if index == primary else
+                                pipeline.classify(image, [faces[index]])[0].probs if classifies else {})
+                        for index, _side, _track in placed}
         t2 = time.perf_counter()
         now = time.monotonic()
+        dt = (now - last_t) if last_t else 0.0
         if probs:
-            smoothed = smooth_probs(smoothed, probs, (now - last_t) if last_t else 0.0, self.tau_s)
+            smoothed = smooth_probs(smoothed, probs, dt, self.tau_s)
         else:
             smoothed = None
+        readings, self._friend_smoothed = self._friend_readings(faces, placed, friend_probs, dt)
         preview = preview_of(image, self.preview_width)
         observation = Observation(
             t=now, frame_index=frame.index, frame_size=(width, height), preview=preview,
             face_box=faces[primary].box if primary is not None else None, n_faces=len(faces),
             probs=probs, smoothed=dict(smoothed or {}), camera_status=self.source.status,
             looking_away=looking_away, captured_at=frame.captured_at, error=self._load_error,
-            model_error=self._model_error)
+            model_error=self._model_error, faces=readings)
         self.mailbox.put(observation)
         published = time.monotonic()
         self.frames_processed += 1
@@ -197,6 +216,19 @@ class VisionWorker:
                              "total_ms": (time.perf_counter() - t0) * 1e3,
                              "latency_ms": (published - frame.captured_at) * 1e3})
         return state, smoothed, now
+
+    def _friend_readings(self, faces, placed, friend_probs, dt: float):
+        """The placed faces as FaceReadings, each smoothed on its own track (a track missing
+        from the last frame starts afresh, as the primary face does)."""
+        readings, smoothed_now = [], {}
+        for index, side, track_id in placed:
+            probs = friend_probs[index]
+            smoothed = smooth_probs(self._friend_smoothed.get(track_id), probs, dt, self.tau_s) if probs else {}
+            if smoothed:
+                smoothed_now[track_id] = smoothed
+            readings.append(FaceReading(side=side, track_id=track_id, box=faces[index].box, probs=dict(probs),
+                                        smoothed=dict(smoothed), looking_away=turned_away(faces[index])))
+        return tuple(readings), smoothed_now
 
 
 class _DetectorOnly:
