@@ -39,6 +39,12 @@ LANGUAGES = vocabulary.LANGUAGE_CODES
 #: "mirror": a quick copy-the-picture game with short rounds; the game keeps chatter short.
 MODES = ("practice", "mirror")
 
+#: How many children play a level together: one, or two friends side by side (friends mode:
+#: each child's face is followed and judged on its own, the round is won when both hold it).
+PLAYERS = (1, 2)
+#: The modes two friends can play: the rounds where the children show the face.
+FRIENDS_MODES = ("practice",)
+
 #: A level id doubles as its file name, so it is kept to lowercase letters, digits and dashes.
 LEVEL_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LEVEL_ID_MAX = 40
@@ -259,12 +265,27 @@ class Level(_Frozen):
     order: StrictInt = Field(ge=1, le=9999)
     mode: Literal["practice", "mirror"] = "practice"
     unlock: Unlock = Field(default_factory=Unlock)
+    players: StrictInt = 1
     rounds: list[Round] = Field(min_length=1, max_length=ROUNDS_MAX)
 
     @field_validator("title")
     @classmethod
     def _short_title(cls, text: Localized) -> Localized:
         return _limit(text, TITLE_MAX, "title")
+
+    @field_validator("players")
+    @classmethod
+    def _one_child_or_two_friends(cls, players: int, info: ValidationInfo) -> int:
+        if players not in PLAYERS:
+            raise PydanticCustomError(
+                "players_count", "players = {n}, but the game plays with one child or two friends side by side.",
+                {"n": players, "suggestion": "Write players = 2 for two friends, or leave players out for one child."})
+        mode = info.data.get("mode")
+        if players == 2 and mode is not None and mode not in FRIENDS_MODES:
+            raise PydanticCustomError(
+                "players_mode", "Two friends play levels where they show the face; a {mode} level is for one child.",
+                {"mode": mode, "suggestion": f'Write mode = "{FRIENDS_MODES[0]}", or leave players out.'})
+        return players
 
     @model_validator(mode="after")
     def _not_after_itself(self) -> Level:
