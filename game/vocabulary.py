@@ -28,6 +28,8 @@ class Emotion:
     game's colour for it (#rrggbb); `pictures` are its face pictures inside assets/;
     `words` are what a curriculum designer might write instead of `name` (so a level check
     can say "did you mean ...?", which difflib alone would not, e.g. "scared" for "fear").
+    `plain_pictures` are the same children on one plain card for every emotion: a recognise
+    round shows them, since a card in the emotion's colour would give the answer away.
     """
 
     name: str
@@ -35,18 +37,25 @@ class Emotion:
     valence: Valence
     pictures: tuple[str, ...]
     words: tuple[str, ...] = ()
+    plain_pictures: tuple[str, ...] = ()
+
+
+#: Children drawn for every emotion (tools/assets/faces.py): faces/<emotion>-<n>.png.
+FACE_CHILDREN = 5
+
+
+def _faces(name: str, folder: str = "faces") -> tuple[str, ...]:
+    return tuple(f"{folder}/{name}-{n}.png" for n in range(1, FACE_CHILDREN + 1))
 
 
 EMOTIONS: tuple[Emotion, ...] = (
-    Emotion("happy", "#ffc93c", Valence.POSITIVE,
-            ("faces/happy-1.png", "faces/happy-2.png", "faces/happy-3.png"),
-            ("happiness", "joy", "joyful", "glad", "smile", "senang", "gembira", "bahagia")),
-    Emotion("sad", "#4cc9f0", Valence.NEGATIVE,
-            ("faces/sad-1.png", "faces/sad-2.png", "faces/sad-3.png"),
-            ("sadness", "unhappy", "cry", "crying", "sedih")),
-    Emotion("fear", "#9b7bf6", Valence.NEGATIVE,
-            ("faces/fear-1.png", "faces/fear-2.png", "faces/fear-3.png"),
-            ("scared", "afraid", "fearful", "frightened", "scary", "takut")),
+    Emotion("happy", "#ffc93c", Valence.POSITIVE, _faces("happy"),
+            ("happiness", "joy", "joyful", "glad", "smile", "senang", "gembira", "bahagia"),
+            _faces("happy", "faces/plain")),
+    Emotion("sad", "#4cc9f0", Valence.NEGATIVE, _faces("sad"),
+            ("sadness", "unhappy", "cry", "crying", "sedih"), _faces("sad", "faces/plain")),
+    Emotion("fear", "#9b7bf6", Valence.NEGATIVE, _faces("fear"),
+            ("scared", "afraid", "fearful", "frightened", "scary", "takut"), _faces("fear", "faces/plain")),
 )
 
 #: The emotion names in teaching order: what a round may ask for.

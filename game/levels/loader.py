@@ -51,6 +51,7 @@ EXAMPLES = {
     "story": 'story = { en = "...", id = "..." }',
     "unlock": 'unlock = { after = "meet-happy" }',
 }
+    "choices": 'choices = ["happy", "sad"]',
 
 #: tomllib's messages, said for someone who has never heard of TOML.
 TOML_MESSAGES = (
@@ -206,7 +207,7 @@ def _translate(error: dict[str, Any], loc: KeyPath) -> tuple[str, str | None]:
             return "Rounds must be [[rounds]] blocks.", "Start each round with a line [[rounds]]."
         return "This must be a list in [ ].", 'For example: hints = [ { en = "...", id = "..." } ]'
     if kind == "literal_error" and key == "mode":
-        return (f"The mode {_short(value)} is not one the game knows (practice, mirror).",
+        return (f"The mode {_short(value)} is not one the game knows ({', '.join(MODES)}).",
                 did_you_mean(str(value), MODES))
     return error["msg"], None
 
@@ -314,6 +315,10 @@ def _validation_problems(exc: ValidationError, file: Path, lines: dict[KeyPath, 
             continue
         message, suggestion = _translate(error, loc)
         shown = loc
+        ctx = error.get("ctx") or {}
+        if loc == ("rounds",) and "round" in ctx:
+            # a rule of the level about one round (choices and the mode): point at that round
+            loc = ("rounds", ctx["round"], ctx["key"])
         if len(loc) >= 3 and loc[0] == "rounds" and isinstance(loc[1], int) and (loc[1], loc[2]) in copied:
             if loc[2] == "speech":
                 shown = (*loc[:2], "prompt", *loc[3:])

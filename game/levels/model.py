@@ -37,7 +37,11 @@ LANGUAGES = vocabulary.LANGUAGE_CODES
 
 #: Level modes. "practice": the normal round with picture, spoken prompt and hints.
 #: "mirror": a quick copy-the-picture game with short rounds; the game keeps chatter short.
-MODES = ("practice", "mirror")
+#: "recognise": no camera; the child taps, among two or three faces (`choices`), the one that fits.
+MODES = ("practice", "mirror", "recognise")
+
+#: A recognise round offers this many faces to choose from (the right one included).
+CHOICES_MIN, CHOICES_MAX = 2, 3
 
 #: How many children play a level together: one, or two friends side by side (friends mode:
 #: each child's face is followed and judged on its own, the round is won when both hold it).
@@ -168,12 +172,32 @@ class Unlock(_Frozen):
         return self
 
 
+def _emotion_name(value: object) -> str:
+    """A known emotion's name from what a designer wrote, or an error with the closest one."""
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "emotion_type", "The emotion must be one word in quotes: {choices}.",
+            {"choices": ", ".join(f'"{e}"' for e in EMOTIONS),
+             "suggestion": 'For example: emotion = "happy"'})
+    word = value.strip().lower()
+    if word in EMOTIONS:
+        return word
+    guess = EMOTION_SYNONYMS.get(word) or closest(word, EMOTIONS)
+    raise PydanticCustomError(
+        "unknown_emotion", "\"{value}\" is not an emotion this game knows ({choices}).",
+        {"value": value, "choices": ", ".join(EMOTIONS),
+         "suggestion": f'Did you mean "{guess}"?' if guess else None})
+
+
 class Round(_Frozen):
     """One face to make. `picture` is an absolute, resolved path inside the assets folder.
 
     `threshold` is the difficulty: the smoothed probability of `emotion` must stay at or above
     it for `hold_s` seconds, within `time_limit_s`. `story`, when present, is told first and
     the child answers with a face.
+
+    In a recognise level, `choices` are the emotions whose faces the child chooses from (the
+    round's `emotion`, the right answer, among them) and `picture` is the right face.
     """
 
     emotion: str
@@ -185,6 +209,7 @@ class Round(_Frozen):
     threshold: StrictFloat = Field(default=0.6, ge=0.3, le=0.95)
     hints: list[Localized] = Field(default_factory=list, max_length=HINTS_MAX)
     story: Localized | None = None
+    choices: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -196,19 +221,32 @@ class Round(_Frozen):
     @field_validator("emotion", mode="before")
     @classmethod
     def _known_emotion(cls, value: object) -> str:
-        if not isinstance(value, str):
+        return _emotion_name(value)
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _known_choices(cls, value: object) -> object:
+        # Each entry is named like `emotion`; a misspelt one gets the same "did you mean".
+        return [_emotion_name(v) for v in value] if isinstance(value, list) else value
+
+    @field_validator("choices")
+    @classmethod
+    def _choices_fit(cls, choices: list[str], info: ValidationInfo) -> list[str]:
+        if not choices:
+            return choices     # only a recognise level needs them (Level checks that)
+        if not CHOICES_MIN <= len(choices) <= CHOICES_MAX or len(set(choices)) != len(choices):
             raise PydanticCustomError(
-                "emotion_type", "The emotion must be one word in quotes: {choices}.",
-                {"choices": ", ".join(f'"{e}"' for e in EMOTIONS),
-                 "suggestion": 'For example: emotion = "happy"'})
-        word = value.strip().lower()
-        if word in EMOTIONS:
-            return word
-        guess = EMOTION_SYNONYMS.get(word) or closest(word, EMOTIONS)
-        raise PydanticCustomError(
-            "unknown_emotion", "\"{value}\" is not an emotion this game knows ({choices}).",
-            {"value": value, "choices": ", ".join(EMOTIONS),
-             "suggestion": f'Did you mean "{guess}"?' if guess else None})
+                "choices_count", "A recognise round shows {low} or {high} different faces; this one lists {listed}.",
+                {"low": CHOICES_MIN, "high": CHOICES_MAX, "listed": ", ".join(choices),
+                 "suggestion": 'List each emotion once, e.g. choices = ["happy", "sad"].'})
+        right = info.data.get("emotion")
+        if right is not None and right not in choices:
+            raise PydanticCustomError(
+                "choices_without_answer",
+                "The choices ({listed}) leave out \"{right}\", the face that fits this round.",
+                {"listed": ", ".join(choices), "right": right,
+                 "suggestion": f'Add "{right}" to the choices, e.g. choices = ["{right}", "{next(e for e in EMOTIONS if e != right)}"].'})
+        return choices
 
     @field_validator("prompt")
     @classmethod
@@ -263,7 +301,7 @@ class Level(_Frozen):
     id: str = Field(pattern=LEVEL_ID_PATTERN, max_length=LEVEL_ID_MAX)
     title: Localized
     order: StrictInt = Field(ge=1, le=9999)
-    mode: Literal["practice", "mirror"] = "practice"
+    mode: Literal["practice", "mirror", "recognise"] = "practice"
     unlock: Unlock = Field(default_factory=Unlock)
     players: StrictInt = 1
     rounds: list[Round] = Field(min_length=1, max_length=ROUNDS_MAX)
@@ -272,6 +310,26 @@ class Level(_Frozen):
     @classmethod
     def _short_title(cls, text: Localized) -> Localized:
         return _limit(text, TITLE_MAX, "title")
+
+    @field_validator("rounds")
+    @classmethod
+    def _choices_for_the_mode(cls, rounds: list[Round], info: ValidationInfo) -> list[Round]:
+        # `round` in the context lets the loader point at that round's choices (and its line).
+        mode = info.data.get("mode")
+        for index, rnd in enumerate(rounds):
+            if mode == "recognise" and not rnd.choices:
+                raise PydanticCustomError(
+                    "recognise_needs_choices",
+                    "A recognise round needs the faces to choose from, but round {n} has no choices.",
+                    {"n": index + 1, "round": index, "key": "choices",
+                     "suggestion": f'Add choices = ["{rnd.emotion}", "{next(e for e in EMOTIONS if e != rnd.emotion)}"].'})
+            if mode in ("practice", "mirror") and rnd.choices:
+                raise PydanticCustomError(
+                    "choices_outside_recognise",
+                    "Round {n} has choices, but only a recognise level shows faces to choose from.",
+                    {"n": index + 1, "round": index, "key": "choices",
+                     "suggestion": 'Write mode = "recognise" at the top of the file, or remove the choices.'})
+        return rounds
 
     @field_validator("players")
     @classmethod

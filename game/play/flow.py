@@ -2,6 +2,8 @@
 
     welcome -> choose (your picture) -> loading -> [calibrate, first session only] -> map
     map -> round -> celebrate -> next round ... -> summary -> map
+    map -> recognise (a recognise level's rounds: tap the face) -> celebrate | next ... -> summary
+    map -> practice (a session built from the child's record) -> round ... -> summary -> map
     round (timeout) -> encourage (inside the round): try again | next
     any scene -> teacher (pushed; Ctrl+Shift+T held 2 s) -> popped: back to where it was
     any scene -> gate (pushed; a long press in the corner) -> teacher | popped
@@ -20,6 +22,8 @@ from game.play.scenes.choose_child import ChooseChildScene
 from game.play.scenes.gate import GateScene
 from game.play.scenes.level_map import LevelMapScene
 from game.play.scenes.loading import LoadingScene
+from game.play.scenes.practice import PracticeScene
+from game.play.scenes.recognise import RecogniseScene
 from game.play.scenes.round import RoundScene
 from game.play.scenes.summary import SummaryScene
 from game.play.scenes.teacher import TeacherScene
@@ -33,6 +37,8 @@ SCENES: dict[str, type[Scene]] = {scene.name: scene for scene in (
     CalibrationScene,
     LevelMapScene,
     RoundScene,
+    RecogniseScene,
+    PracticeScene,
     CelebrationScene,
     SummaryScene,
     TeacherScene,
@@ -49,14 +55,22 @@ def make(game: Services, name: str, args: dict[str, Any]) -> Scene:
     return scene(game, **args)
 
 
+#: The scene that plays a level's rounds, by the level's mode (the rest play in "round").
+ROUND_SCENES = {"recognise": "recognise"}
+
+
+def round_scene(level) -> str:
+    return ROUND_SCENES.get(level.mode, "round")
+
+
 def first_round(level) -> Next:
-    return Next("round", {"level": level})
+    return Next(round_scene(level), {"level": level})
 
 
 def after_round(level, round_index: int, score) -> Next:
     """The level's next round, or its summary after the last."""
     if round_index + 1 < len(level.rounds):
-        return Next("round", {"level": level, "round_index": round_index + 1, "score": score})
+        return Next(round_scene(level), {"level": level, "round_index": round_index + 1, "score": score})
     return Next("summary", {"level": level, "score": score})
 
 

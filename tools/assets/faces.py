@@ -2,8 +2,13 @@
 
 Each face exaggerates the cues a child can copy: happy lifts the cheeks and shows the teeth;
 sad lifts the inner eyebrows and turns the mouth down; fear opens the eyes wide and round,
-raises the brows and opens the mouth. Three children (different skin, hair and headwear)
-make each face, so a class sees itself in the pictures.
+raises the brows and opens the mouth. Five children (different skin tones, hair, a hijab and
+a peci, as in an Indonesian classroom) make each face, so a class sees itself in the pictures
+and a child cannot learn one drawing by heart.
+
+Every face is drawn twice: on its emotion's colour (faces/<emotion>-<n>.png, for rounds where
+the child makes the face) and on one plain card for all (faces/plain/<emotion>-<n>.png, for
+recognise rounds, where a coloured card would give the answer away).
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ TEAR = (120, 190, 245)
 
 #: A soft card behind each emotion, the same colour the game can use for that emotion.
 BACKDROPS = {"happy": (255, 226, 130), "sad": (170, 205, 240), "fear": (211, 192, 240)}
+#: The one card behind every face of a recognise round: the face alone tells the emotion.
+PLAIN_BACKDROP = (226, 222, 212)
+PLAIN_FOLDER = "plain"
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,7 @@ class Child:
     name: str
     skin: tuple[int, int, int]
     hair: tuple[int, int, int]
-    style: str            # "pigtails", "short" or "hijab"
+    style: str            # "pigtails", "short", "hijab", "curly" or "peci"
     accent: tuple[int, int, int]   # hair ties or headscarf
 
 
@@ -37,14 +45,16 @@ CHILDREN = (
     Child("1", skin=(255, 214, 170), hair=(92, 58, 38), style="pigtails", accent=(240, 90, 120)),
     Child("2", skin=(198, 140, 96), hair=(40, 30, 30), style="short", accent=(70, 150, 220)),
     Child("3", skin=(234, 182, 132), hair=(40, 30, 30), style="hijab", accent=(64, 170, 150)),
+    Child("4", skin=(140, 92, 62), hair=(28, 20, 18), style="curly", accent=(250, 170, 60)),
+    Child("5", skin=(222, 168, 120), hair=(34, 26, 24), style="peci", accent=(30, 30, 36)),
 )
 
 CX, CY = 256.0, 272.0      # centre of the head
 RX, RY = 158.0, 170.0      # head radii
 
 
-def _backdrop(c: Canvas, emotion: str) -> None:
-    colour = BACKDROPS[emotion]
+def _backdrop(c: Canvas, emotion: str, plain: bool = False) -> None:
+    colour = PLAIN_BACKDROP if plain else BACKDROPS[emotion]
     c.rounded_rect(8, 8, 504, 504, 64, fill=colour)
     c.ellipse(256, 256, 236, 236, fill=lighter(colour, 0.35))
 
@@ -77,6 +87,24 @@ def _hair_front(c: Canvas, child: Child) -> None:
         inner = arc_points(CX, CY - 6, RX - 16, RY - 48, 360, 180)
         c.polygon(band + inner, fill=child.accent)
         c.line(arc_points(CX, CY - 6, RX - 16, RY - 48, 190, 350), darker(child.accent, 0.2), 5)
+        return
+    if child.style == "curly":
+        # Tight curls: a ring of small round tufts over the crown, the forehead left clear.
+        for angle in range(190, 351, 16):
+            x, y = arc_points(CX, CY - 8, RX - 2, RY - 4, angle, angle, steps=1)[0]
+            c.ellipse(x, y, 34, 32, fill=child.hair)
+        c.polygon(arc_points(CX, CY - 8, RX - 2, RY - 4, 188, 352)
+                  + bezier((CX + RX - 2, CY - 16), (CX + RX - 24, CY - 150), (CX - RX + 24, CY - 150), (CX - RX + 2, CY - 16)),
+                  fill=child.hair)
+        return
+    if child.style == "peci":
+        # Short hair at the temples under a black peci (the cap many Indonesian boys wear to school).
+        c.polygon(arc_points(CX, CY, RX + 4, RY + 6, 186, 354)
+                  + bezier((CX + RX + 4, CY - 16), (CX + RX - 24, CY - 150), (CX - RX + 24, CY - 150), (CX - RX - 4, CY - 16)),
+                  fill=child.hair)
+        c.polygon([(CX - 118, CY - 118), (CX + 118, CY - 118), (CX + 104, CY - 196), (CX - 104, CY - 196)],
+                  fill=child.accent)
+        c.line([(CX - 116, CY - 122), (CX + 116, CY - 122)], lighter(child.accent, 0.25), 6)
         return
     top = arc_points(CX, CY, RX + 6, RY + 8, 180, 360)
     # The hairline sits high (about 110 px above the head's centre) so the eyebrows, the
@@ -187,9 +215,9 @@ def _extras(c: Canvas, emotion: str) -> None:
                   fill=TEAR)
 
 
-def draw_face(emotion: str, child: Child) -> Canvas:
+def draw_face(emotion: str, child: Child, plain: bool = False) -> Canvas:
     c = Canvas(FACE_SIZE)
-    _backdrop(c, emotion)
+    _backdrop(c, emotion, plain)
     _hair_back(c, child)
     _head(c, child)
     _hair_front(c, child)
@@ -203,12 +231,14 @@ def draw_face(emotion: str, child: Child) -> Canvas:
 
 
 def make_faces(out_dir: Path) -> list[Path]:
-    """faces/<emotion>-<n>.png for every emotion and child, FACE_SIZE pixels square."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """faces/<emotion>-<n>.png and faces/plain/<emotion>-<n>.png for every emotion and child,
+    FACE_SIZE pixels square."""
     written = []
-    for emotion in BACKDROPS:
-        for child in CHILDREN:
-            path = out_dir / f"{emotion}-{child.name}.png"
-            draw_face(emotion, child).finish().save(path, optimize=True)
-            written.append(path)
+    for plain, folder in ((False, out_dir), (True, out_dir / PLAIN_FOLDER)):
+        folder.mkdir(parents=True, exist_ok=True)
+        for emotion in BACKDROPS:
+            for child in CHILDREN:
+                path = folder / f"{emotion}-{child.name}.png"
+                draw_face(emotion, child, plain).finish().save(path, optimize=True)
+                written.append(path)
     return written

@@ -51,6 +51,9 @@ class LevelMapScene(Scene):
         if pages > 1:
             buttons.append(Button(pygame.Rect(w - 130, 300, 100, 100), "next-page", icon="arrow"))
         buttons.append(Button(pygame.Rect(24, 14, 92, 92), "choose"))   # the child's picture: change child
+        # a session made from this child's own record (game.play.practice)
+        buttons.append(Button(pygame.Rect(w - 290, 18, 260, 84), "practice", self.t("practice.button"),
+                              icon="again", colour=self.game.theme["good"]))
         self.buttons = ButtonGroup(buttons)
 
     def handle(self, event: pygame.event.Event) -> None:
@@ -67,6 +70,9 @@ class LevelMapScene(Scene):
             self._layout()
         elif chosen.action == "choose":
             self.game.replace("choose")
+        elif chosen.action == "practice":
+            self.game.audio.sound("pop")
+            self.game.replace("practice")
         else:
             level = next(lv for lv in self.game.levels if lv.id == chosen.action[6:])
             self.game.audio.sound("pop")
@@ -94,7 +100,7 @@ class LevelMapScene(Scene):
                         pygame.draw.circle(canvas, theme["star"], button.rect.center, 54)
                     self.draw_child(canvas, child, button.rect.center, 44)
                 continue
-            if button.action == "next-page":
+            if button.action in ("next-page", "practice"):
                 ButtonGroup([button], 0 if focused else -1).draw(canvas, res, now)
                 continue
             level = next(lv for lv in self.game.levels if lv.id == button.action[6:])

@@ -1,0 +1,140 @@
+"""Recognise rounds and practice, played end to end by taps through the real game (build_game,
+real SQLite, real pygame on the dummy driver, no camera at all), in English and in Bahasa
+Indonesia; every new scene is saved as a screenshot (to /tmp/team/shots-learn/<lang>/ when that
+folder exists, for review), and the real teacher report shows what was recognised apart from
+what was shown."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_levels
+from game.play import build
+from game.play.build import build_game
+from game.progress import open_store
+from game.progress.report import build_report
+from tests.play.harness import Driver, game_options
+from tests.play.observations import obs
+
+REVIEW_SHOTS = Path("/tmp/team/shots-learn")
+
+
+def shots_dir(tmp_path: Path, lang: str, what: str) -> Path:
+    return (REVIEW_SHOTS if REVIEW_SHOTS.is_dir() and not os.environ.get("CI") else tmp_path / "shots") / lang / what
+
+
+def tap(d: Driver, canvas_pos: tuple[int, int]) -> None:
+    """A real mouse press posted to pygame's queue, taken off it as the game loop does."""
+    game = d.game
+    area = game.screen.area
+    window = (area.x + canvas_pos[0] * area.width / game.size[0], area.y + canvas_pos[1] * area.height / game.size[1])
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(int(window[0]), int(window[1])), button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(int(window[0]), int(window[1])), button=1))
+    d.run(1 / 30, pygame.event.get())
+
+
+def choice_at(scene, emotion: str) -> tuple[int, int]:
+    index = next(i for i, c in enumerate(scene.choices) if c.emotion == emotion)
+    return scene.buttons.buttons[index].rect.center
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_recognise_level_plays_by_taps_without_a_camera(lang, tmp_path):
+    shots = shots_dir(tmp_path, lang, "recognise")
+    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
+    levels = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR).levels
+    options = replace(game_options(store, levels, screenshot_dir=shots, lang=lang), level="happy-or-sad",
+                      calibrate=False)
+    game = build_game(options, note=lambda text: None)
+    d = Driver(game)
+    d.source = lambda now: None                   # the camera is out: recognise rounds need none
+    try:
+        build.start(game, "Dimas")
+        d.run(3.0, until=lambda g: g.scene.name == "recognise")
+        level = game.scene.level
+        assert (level.id, level.mode, game.scene.round_index) == ("happy-or-sad", "recognise", 0)
+        taps = []
+        for index, rnd in enumerate(level.rounds):
+            d.run(3.0, until=lambda g, i=index: g.scene.name == "recognise" and g.scene.round_index == i)
+            scene = game.scene
+            assert scene.name == "recognise" and scene.round_index == index
+            assert {c.emotion for c in scene.choices} == set(rnd.choices)
+            assert len({c.picture.stem.split("-")[1] for c in scene.choices}) == len(scene.choices)  # other children
+            d.run(1.0)
+            wrong = index == 1
+            answer = next(e for e in rnd.choices if e != rnd.emotion) if wrong else rnd.emotion
+            tap(d, choice_at(scene, answer))
+            taps.append(answer)
+            assert scene.phase == ("wrong" if wrong else "right")
+            d.run(1.0)                                # the right face glows (and is named after a wrong tap)
+            if wrong:
+                assert game.scene is scene and game.speech.caption.startswith(
+                    {"en": "This is the sad face.", "id": "Ini wajah sedih."}[lang])
+            d.run(6.0, until=lambda g: g.scene.name in ("recognise", "summary") and g.scene is not scene)
+        d.run(2.0)
+        assert game.scene.name == "summary" and game.scene.score.stars == 2      # 4 of 5 right
+        store.flush()
+        attempts = store.attempts()
+        assert [(a.kind, a.emotion, a.answer, a.outcome) for a in attempts] == [
+            ("recognise", rnd.emotion, answer, "matched" if answer == rnd.emotion else "wrong")
+            for rnd, answer in zip(level.rounds, taps)]
+        assert all(a.time_to_match_s and a.time_to_match_s >= 1.0 for a in attempts if a.outcome == "matched")
+        assert store.level_stars(attempts[0].child_id) == {"happy-or-sad": 2}
+        # the real report: recognised apart from shown
+        report = build_report(store, tmp_path / "report", lang=lang).html.read_text(encoding="utf-8")
+        table = report.split('data-table="recognise-show"', 1)[1].split("</table>", 1)[0]
+        sad = re.search(r'<tr data-emotion="sad">(.*?)</tr>', table, re.S).group(1)
+        assert re.search(r'data-kind="recognise">2/3 ', sad) and re.search(r'data-kind="show">— ', sad)
+    finally:
+        game.close()
+        store.close()
+    saved = {re.sub(r"^\d+-", "", p.stem) for p in shots.glob("*.png")}
+    assert {"recognise-ask", "recognise-ask-story", "recognise-right", "recognise-wrong"} <= saved
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_practice_from_the_map_follows_the_childs_record(lang, tmp_path):
+    shots = shots_dir(tmp_path, lang, "practice")
+    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
+    levels = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR).levels
+    game = build_game(replace(game_options(store, levels, screenshot_dir=shots, lang=lang), calibrate=False),
+                      note=lambda text: None)
+    d = Driver(game)
+    try:
+        build.start(game, "Sari")
+        d.run(3.0, until=lambda g: g.scene.name == "map")
+        child = game.session.child
+        # Sari's record: happy comes easily, sad not yet
+        from tests.play.test_practice_rules import record
+        for attempt in record("happy:MMMM", "sad:TTMT", "fear:MMT"):
+            store.record_attempt(replace(attempt, child_id=child.id, session_id=game.session.session_id))
+        store.flush()
+        d.run(1.0)
+        button = next(b for b in game.scene.buttons.buttons if b.action == "practice")
+        tap(d, button.rect.center)
+        d.run(1.0, until=lambda g: g.scene.name == "practice" and g.scene.level is not None)
+        scene = game.scene
+        assert scene.name == "practice" and scene.plan.focus == "sad"
+        assert scene.plan.emotions == ("happy", "sad", "fear", "sad", "sad", "happy")
+        d.run(1.0)
+        tap(d, scene.buttons.buttons[0].rect.center)
+        d.run(0.2)
+        assert game.scene.name == "round" and game.scene.level.id == "practice"
+        assert game.scene.round.emotion == "happy"
+        d.source = lambda now: obs(now, "happy", 0.95)
+        d.run(8.0, until=lambda g: g.scene.name == "round" and g.scene.round_index == 1)
+        assert game.scene.round.emotion == "sad"
+        store.flush()
+        stored = store.attempts(child.id)
+        assert (stored[-1].level_id, stored[-1].emotion, stored[-1].outcome) == ("practice", "happy", "matched")
+    finally:
+        game.close()
+        store.close()
+    saved = {re.sub(r"^\d+-", "", p.stem) for p in shots.glob("*.png")}
+    assert {"map", "practice"} <= saved
