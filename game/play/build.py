@@ -21,7 +21,7 @@ from game.play.app import Game
 from game.play.camera import VisionCamera
 from game.play.play_settings import PlaySettings, parse_camera
 from game.play.screen import Screen
-from game.play.services import Camera
+from game.play.services import Camera, Next
 from game.play.thresholds import Difficulty, RoundRules
 from game.play.ui_text import UiDataError, load_phrases, load_theme
 from game.progress import open_store
@@ -213,12 +213,41 @@ def build_game(options: GameOptions, note: Callable[[str], None] | None = None) 
     return game
 
 
-def start(game: Game, child_name: str | None = None) -> None:
+def start(game: Game, child_name: str | list[str] | None = None) -> None:
     """The first scene: with a child's name (created if new), straight into their session
-    (the quick-start level, else the map); otherwise the welcome screen."""
-    if child_name:
-        then = flow.after_choosing(game.quick_level)
-        game.quick_level = None           # chosen from the menu later, a child goes to the map
-        game.choose_child(game.store.store.get_or_create_child(child_name), then=then)
-    else:
+    (the quick-start level, else the map); otherwise the welcome screen. Two names
+    (`--child A --child B`) start a friends level for both (start_friends)."""
+    names = [child_name] if isinstance(child_name, str) else [name for name in (child_name or []) if name]
+    if not names:
         game.replace("welcome")
+        return
+    if len(names) > 1:
+        start_friends(game, names)
+        return
+    then = flow.after_choosing(game.quick_level)
+    game.quick_level = None           # chosen from the menu later, a child goes to the map
+    game.choose_child(child_named(game, names[0]), then=then)
+
+
+def child_named(game: Game, child_name: str):
+    """The child called `child_name` (created if new)."""
+    return game.store.store.get_or_create_child(child_name)
+
+
+def start_friends(game: Game, child_names: list[str]) -> None:
+    """`--child A --child B --level ID`: two friends side by side play a friends level
+    (`players = 2`); A plays on the left of the screen, B on the right. A's session is the
+    game's own (calibration first if A never did it), B's starts beside it."""
+    level = game.quick_level
+    if len(child_names) != 2:
+        raise BuildError(f"friends play is for two children, but --child was given {len(child_names)} times")
+    if level is None or level.players != 2:
+        friends_levels = ", ".join(lv.id for lv in game.levels if lv.players == 2) or "none yet"
+        which = f'level "{level.id}" is for one child' if level is not None else "two children need a level"
+        raise BuildError(f"{which}: add --level with a friends level (players = 2): {friends_levels}")
+    first, friend = (child_named(game, name) for name in child_names)
+    if first.id == friend.id:
+        raise BuildError(f'--child "{child_names[0]}" and --child "{child_names[1]}" are the same child: '
+                         "name two different children")
+    game.quick_level = None           # chosen from the menu later, a child goes to the map
+    game.choose_child(first, then=Next("friends", {"level": level, "friend": friend}))

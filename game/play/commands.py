@@ -18,7 +18,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                     "--child and --level together skip the menus and start that level for that child.")
     play.add_argument("--camera", default="0", metavar="SRC",
                       help="webcam index, video file, or folder of images (default: 0)")
-    play.add_argument("--child", default=None, metavar="NAME", help="play as this child (created if new)")
+    play.add_argument("--child", action="append", default=None, metavar="NAME",
+                      help="play as this child (created if new); give it twice with a friends level "
+                           "(players = 2) for two friends side by side: --child A --child B --level ID")
     play.add_argument("--level", default=None, metavar="ID_OR_PATH", help="a level id, or the path of a level file")
     play.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=[lang.code for lang in LANGUAGES],
                       help=" or ".join(f"{lang.code} ({lang.name})" for lang in LANGUAGES))

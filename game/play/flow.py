@@ -4,6 +4,7 @@
     map -> round -> celebrate -> next round ... -> summary -> map
     map -> recognise (a recognise level's rounds: tap the face) -> celebrate | next ... -> summary
     map -> practice (a session built from the child's record) -> round ... -> summary -> map
+    map -> friends (players = 2: who is your friend?, each round for both, their stars) -> map
     round (timeout) -> encourage (inside the round): try again | next
     any scene -> teacher (pushed; Ctrl+Shift+T held 2 s) -> popped: back to where it was
     any scene -> gate (pushed; a long press in the corner) -> teacher | popped
@@ -19,6 +20,7 @@ from game.play.scenes.base import Scene
 from game.play.scenes.calibrate import CalibrationScene
 from game.play.scenes.celebrate import CelebrationScene
 from game.play.scenes.choose_child import ChooseChildScene
+from game.play.scenes.friends_round import FriendsRoundScene
 from game.play.scenes.gate import GateScene
 from game.play.scenes.level_map import LevelMapScene
 from game.play.scenes.loading import LoadingScene
@@ -43,6 +45,7 @@ SCENES: dict[str, type[Scene]] = {scene.name: scene for scene in (
     SummaryScene,
     TeacherScene,
     GateScene,
+    FriendsRoundScene,
 )}
 
 
@@ -60,6 +63,8 @@ ROUND_SCENES = {"recognise": "recognise"}
 
 
 def round_scene(level) -> str:
+    if level.players == 2:
+        return "friends"          # two friends side by side play every round in their own scene
     return ROUND_SCENES.get(level.mode, "round")
 
 
@@ -80,5 +85,9 @@ def after_choosing(quick_level) -> Next:
 
 
 def session_ready(then: Next, calibration, calibrate: bool) -> Next:
-    """Once the session has started: the calm-face step first for a child who never did it."""
+    """Once the session has started: the calm-face step first for a child who never did it.
+    Not before friends play: the step reads one face, and two are in front of the camera
+    (a friend without a calibration plays at the level's own mark)."""
+    if then.scene == "friends":
+        return then
     return Next("calibrate", {"then": then}) if calibration is None and calibrate else then

@@ -14,7 +14,7 @@ def test_play_options_parse():
                                       "--lang", "id", "--windowed", "--mute", "--seconds", "3", "--db",
                                       "sqlite:///x.db", "--screenshots", "shots", "--fps", "30"])
     assert (args.camera, args.child, args.level, args.lang, args.windowed, args.mute, args.seconds, args.fps) == \
-        ("clip.mp4", "Ana", "meet-happy", "id", True, True, 3.0, 30)
+        ("clip.mp4", ["Ana"], "meet-happy", "id", True, True, 3.0, 30)
     assert parse_camera("0") == 0 and parse_camera(" 2 ") == 2 and parse_camera("clip.mp4") == "clip.mp4"
 
 
