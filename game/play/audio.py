@@ -34,6 +34,10 @@ class Audio:
                 except pygame.error as exc:
                     notes.append(f"sound {path.name}: {exc}")
 
+    def cache_size(self) -> int:
+        """Decoded voice lines held in memory."""
+        return len(self._voices)
+
     def sound(self, name: str) -> None:
         if self.settings.muted or not pygame.mixer.get_init():
             return
