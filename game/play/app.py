@@ -31,6 +31,7 @@ from game.play.session import Session
 from game.play.shortcuts import TeacherShortcuts
 from game.play.stack import SceneStack
 from game.play.store_link import StoreLink
+from game.play.teacher_pin import PinLock, TeacherGate, TeacherPin
 from game.play.thresholds import RoundRules
 from game.play.ui_text import Phrases, Theme
 from game.play.widgets import Resources, draw_caption
@@ -48,7 +49,8 @@ class Game:
     def __init__(self, *, screen: Screen, settings: PlaySettings, rules: RoundRules, store: Any, levels: list,
                  phrases: Phrases, theme: Theme, speech: Speech, mailbox: Mailbox[Observation],
                  labels: tuple[str, ...], assets_dir: Path, camera: Camera | None = None,
-                 screenshot_dir: Path | None = None, level_problems: list | None = None, display: bool = False):
+                 screenshot_dir: Path | None = None, level_problems: list | None = None, display: bool = False,
+                 gate: TeacherGate | None = None):
         self.screen = screen
         self.size = screen.size
         self.settings = settings
@@ -60,6 +62,7 @@ class Game:
         self.level_problems = list(level_problems or [])
         self.labels = labels
         self.notes: list[str] = []            # problems a teacher should see (speech, store, camera)
+        self.gate = gate or TeacherGate(TeacherPin(), PinLock())   # default: a PIN chosen here, kept in memory
         self.store = StoreLink(store)
         self.session = Session(self.store, self.notes)
         self.speech = speech
@@ -198,7 +201,13 @@ class Game:
     def _global_event(self, event: pygame.event.Event, now: float) -> bool:
         """Input that works whatever scene shows; True when nothing else should act on it."""
         if event.type == pygame.QUIT:
-            self.quit()
+            # A window close (Alt+F4, the window manager's button) must not end a kiosk: it asks
+            # for the teacher PIN, and the teacher quits from the teacher area.
+            if not self.settings.kiosk:
+                self.quit()
+            elif not self.scene.for_grown_ups:
+                self.push("gate")
+                self._stack.apply(now)
             return True
         if event.type == pygame.VIDEORESIZE:
             self.screen.resized()

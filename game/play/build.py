@@ -22,9 +22,12 @@ from game.play.camera import VisionCamera
 from game.play.play_settings import PlaySettings, parse_camera
 from game.play.screen import Screen
 from game.play.services import Camera, Next
+from game.play.teacher_pin import PinLock, TeacherGate, TeacherPin, default_pin_file
 from game.play.thresholds import Difficulty, RoundRules
 from game.play.ui_text import UiDataError, load_phrases, load_theme
-from game.progress import open_store
+from game.play.widgets import avatar_names
+from game.progress import ProgressError, open_store
+from game.progress.names import match_child
 from game.resources import assets_dir, levels_dir
 from game.speech import Speech
 from game.vision.decision import MatchRule
@@ -68,6 +71,8 @@ class GameOptions:
     calibrate: bool = True
     loop_video: bool = False                # the camera video plays again and again (the soak)
     make_camera: Callable[[Mailbox[Observation], Path | None], Camera] | None = None
+    teacher_pin: str | None = None          # the settings file's PIN (it wins over one chosen at the kiosk)
+    pin_file: Path | None = None            # where a PIN chosen at the kiosk is kept (default: beside the settings)
 
 
 def round_rules(card: ModelCard | None) -> RoundRules:
@@ -208,15 +213,17 @@ def build_game(options: GameOptions, note: Callable[[str], None] | None = None) 
     game = Game(screen=screen, settings=settings, rules=rules, store=store, levels=levels, phrases=phrases,
                 theme=theme, speech=speech, mailbox=mailbox, labels=labels, assets_dir=assets_dir(), camera=camera,
                 screenshot_dir=Path(options.screenshots) if options.screenshots else None,
-                level_problems=level_problems, display=options.window != "offscreen")
+                level_problems=level_problems, display=options.window != "offscreen",
+                gate=TeacherGate(TeacherPin(options.teacher_pin, Path(options.pin_file) if options.pin_file
+                                            else default_pin_file()), PinLock()))
     game.quick_level = quick_level
     return game
 
 
 def start(game: Game, child_name: str | list[str] | None = None) -> None:
-    """The first scene: with a child's name (created if new), straight into their session
-    (the quick-start level, else the map); otherwise the welcome screen. Two names
-    (`--child A --child B`) start a friends level for both (start_friends)."""
+    """The first scene: with a child's name, straight into their session (the quick-start
+    level, else the map); otherwise the welcome screen. Two names (`--child A --child B`)
+    start a friends level for both (start_friends)."""
     names = [child_name] if isinstance(child_name, str) else [name for name in (child_name or []) if name]
     if not names:
         game.replace("welcome")
@@ -224,14 +231,37 @@ def start(game: Game, child_name: str | list[str] | None = None) -> None:
     if len(names) > 1:
         start_friends(game, names)
         return
+    child = child_named(game, names[0])
     then = flow.after_choosing(game.quick_level)
     game.quick_level = None           # chosen from the menu later, a child goes to the map
-    game.choose_child(child_named(game, names[0]), then=then)
+    game.choose_child(child, then=then)
 
 
 def child_named(game: Game, child_name: str):
-    """The child called `child_name` (created if new)."""
-    return game.store.store.get_or_create_child(child_name)
+    """The child a teacher means by `child_name`.
+
+    The name is matched as a teacher means it (game.progress.names.match_child: "siti" finds
+    "Siti"); a name that is close to others but none of them stops with BuildError offering
+    them; a name like no other is a new child, with an animal no child has yet. The database
+    being away does not stop the game: the store answers from this kiosk's copy of the list
+    and journals a new child.
+    """
+    store = game.store.store
+    children = store.play_children()
+    match = match_child(child_name, [c.name for c in children])
+    if match.name is None and match.ambiguous:
+        raise BuildError(f'several children are called "{child_name.strip()}": '
+                         f'{", ".join(match.suggestions)}. Type one of them exactly, e.g. --child "{match.suggestions[0]}".')
+    if match.name is None and match.suggestions:
+        raise BuildError(f'there is no child called "{child_name.strip()}". Did you mean '
+                         f'{" or ".join(repr(name) for name in match.suggestions)}? Type the name exactly, or add '
+                         "a new child in the teacher area.")
+    taken = {c.avatar for c in children}
+    animal = next((a for a in avatar_names(game.res.assets_dir) if a not in taken), "")
+    try:
+        return store.child_for_play(match.name or child_name, avatar=animal)
+    except ProgressError as exc:
+        raise BuildError(f"cannot play as {child_name[:60]!r}: {exc}") from exc
 
 
 def start_friends(game: Game, child_names: list[str]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -45,7 +47,8 @@ def options_from_args(args: argparse.Namespace):
                        window="windowed" if args.windowed else "fullscreen",
                        model=Path(args.model) if args.model else None,
                        levels_dir=Path(args.levels_dir) if args.levels_dir else None, level=args.level,
-                       db=args.db, screenshots=Path(args.screenshots) if args.screenshots else None)
+                       db=args.db, screenshots=Path(args.screenshots) if args.screenshots else None,
+                       teacher_pin=getattr(args, "teacher_pin", None))
 
 
 def run_play(args: argparse.Namespace) -> int:
@@ -58,6 +61,9 @@ def run_play(args: argparse.Namespace) -> int:
     except BuildError as exc:
         print(f"emotion-game play: {exc}", file=sys.stderr)
         return 2
+    # SDL would turn SIGTERM/SIGINT into a window close, which a kiosk answers with the teacher
+    # gate: a logout or Ctrl+C must end the game instead (cleanly, below).
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     try:
         start(game, args.child)
         game.run(seconds=args.seconds, fps=args.fps)
@@ -69,8 +75,28 @@ def run_play(args: argparse.Namespace) -> int:
         if args.stats:
             Path(args.stats).write_text(json.dumps(stats, indent=2))
         if stats.get("frames"):
+    except BuildError as exc:
+        print(f"emotion-game play: {exc}", file=sys.stderr)
+        game.close()
+        game.store.store.close()
+        pygame.quit()
+        return 2
+    print(f"emotion-game play: {game.phrases.get('teacher.hold_hint', 'en')}", file=sys.stderr)
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: game.quit())
+    try:
             print(f"ui frame ms: p50 {stats['ui_frame_ms_p50']} p99 {stats['ui_frame_ms_p99']} "
                   f"(UI thread CPU p50 {stats['ui_frame_cpu_ms_p50']} p99 {stats['ui_frame_cpu_ms_p99']}) "
+        signal.signal(signal.SIGTERM, previous)
                   f"over {stats['frames']} frames", file=sys.stderr)
         pygame.quit()
+        said = _store_status(game.store.store)
+        if said:   # once, in full: what was not saved yet and where it is kept
+            print(f"emotion-game play: {said}", file=sys.stderr)
     return 0
+
+
+def _store_status(store) -> str | None:
+    """The store's whole note on results not saved (None when all is well, or for a store
+    without one)."""
+    status = getattr(store, "status", None)
+    return status().message if callable(status) else None

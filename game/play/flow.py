@@ -7,7 +7,8 @@
     map -> friends (players = 2: who is your friend?, each round for both, their stars) -> map
     round (timeout) -> encourage (inside the round): try again | next
     any scene -> teacher (pushed; Ctrl+Shift+T held 2 s) -> popped: back to where it was
-    any scene -> gate (pushed; a long press in the corner) -> teacher | popped
+    any scene -> gate (pushed; a long press in the corner, or a window close in kiosk mode) -> teacher | popped
+    teacher -> ask (pushed: quit? remove a child?) | child_form (pushed: add, rename, camera) -> popped
 
 Adding a scene is its module in game/play/scenes/ plus one line in SCENES.
 """
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from game.play.scenes.ask import AskScene
 from game.play.scenes.base import Scene
 from game.play.scenes.calibrate import CalibrationScene
 from game.play.scenes.celebrate import CelebrationScene
+from game.play.scenes.child_form import ChildFormScene
 from game.play.scenes.choose_child import ChooseChildScene
 from game.play.scenes.friends_round import FriendsRoundScene
 from game.play.scenes.gate import GateScene
@@ -46,6 +49,8 @@ SCENES: dict[str, type[Scene]] = {scene.name: scene for scene in (
     TeacherScene,
     GateScene,
     FriendsRoundScene,
+    AskScene,
+    ChildFormScene,
 )}
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from game.play.scoring import LevelScore
     from game.play.session import Session
     from game.play.store_link import StoreLink
+    from game.play.teacher_pin import TeacherGate
     from game.play.widgets import Resources
     from game.speech import Speech
 
@@ -63,6 +64,7 @@ class Services(Protocol):
     level_problems: list
     labels: tuple[str, ...]
     notes: list[str]
+    gate: "TeacherGate"                # the teacher PIN and the wrong tries, across visits to the gate
     size: tuple[int, int]              # the logical canvas (the theme's layout size)
     now: float
     obs: Observation | None            # the newest observation this frame

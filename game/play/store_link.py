@@ -124,14 +124,15 @@ class StoreLink:
         return self.writer.wait_for_calls(timeout_s) and self.reader.wait_for_calls(timeout_s)
 
     def load_children(self, then: Callable[[list], None], notes: list[str]) -> None:
-        """The children, read off the UI thread; `then(children)` runs on it ([] when the
-        database cannot say, with a note for the teacher in `notes`)."""
+        """The children the kiosk shows (archived ones left out), read off the UI thread;
+        `then(children)` runs on it. While the database is away the store answers from this
+        kiosk's copy of the list; [] only when even that fails (with a note in `notes`)."""
         def answered(children, error) -> None:
             if error is not None:
                 notes.append(f"could not list children: {error}")
             then(list(children or []))
 
-        self.reader.call(lambda store: list(store.list_children()), answered)
+        self.reader.call(lambda store: list(store.play_children()), answered)
 
     def close(self) -> None:
         self.writer.close()

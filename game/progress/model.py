@@ -86,6 +86,8 @@ class Child:
     name: str
     avatar: str
     created_at: datetime
+    #: Taken off the kiosk's list by a teacher (their results stay for the report).
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)

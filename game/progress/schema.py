@@ -17,7 +17,7 @@ from sqlalchemy import (BigInteger, Column, Connection, DateTime, Float, Foreign
 from game.progress.model import ProgressError
 
 #: The schema version this code writes. Bump it only together with a new MIGRATIONS step.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -34,6 +34,8 @@ children = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # version 4: the key of the kiosk write that added the child while the database was away
     Column("record_key", String(64), unique=True),
+    # version 6: a teacher took the child off the kiosk's list and kept their results
+    Column("archived_at", DateTime(timezone=True)),
 )
 
 # Session ids are made on the kiosk (random 53-bit numbers) so a session can start while the
@@ -182,6 +184,11 @@ def _v5_attempt_kinds(conn: Connection) -> None:
          "ALTER TABLE attempts ADD COLUMN answer VARCHAR(32)")
 
 
+def _v6_archived_children(conn: Connection) -> None:
+    # A child a teacher archives leaves the kiosk's list; their attempts stay for the report.
+    _ddl(conn, "ALTER TABLE children ADD COLUMN archived_at TIMESTAMP")
+
+
 #: Ordered forward migrations: MIGRATIONS[i] takes a database from version i to i + 1.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_children_sessions_attempts,
@@ -189,6 +196,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v3_level_results_and_calibration,
     _v4_child_keys,
     _v5_attempt_kinds,
+    _v6_archived_children,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

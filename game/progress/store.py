@@ -563,7 +563,7 @@ class Store:
     def _submit(self, write: PendingWrite) -> None:
         self._start_sender()
         with self._lock:
-            if self._sender is None:   # closed: kept in a journal for the next start
+            if self._closed:   # a late write (a thread still draining): kept for the next start
                 self._pending.append(write)
                 self._keep(write)
                 self._kept.close()
@@ -746,7 +746,7 @@ class Store:
             return self._copied_children()
         with self._lock:
             waiting = [c for c in self._copied_children() if c.id < 0]
-        return children + waiting
+        return [c for c in children if c.archived_at is None] + waiting
 
     def child_for_play(self, name: str, avatar: str = "") -> Child:
         """The child called `name`, added if new; never raises for an unavailable database.
@@ -806,14 +806,63 @@ class Store:
 
     @staticmethod
     def _child_of(r: Any) -> Child:
-        return Child(id=r.id, name=r.name, avatar=r.avatar, created_at=_utc(r.created_at))
+        return Child(id=r.id, name=r.name, avatar=r.avatar, created_at=_utc(r.created_at),
+                     archived_at=_utc(r.archived_at))
 
     def list_children(self) -> list[Child]:
+        """Every child, archived ones too (their `archived_at` is set; the report keeps them)."""
         rows = self._query(lambda conn: conn.execute(
             select(schema.children).order_by(schema.children.c.id)).all())
         children = [self._child_of(r) for r in rows]
-        self._remember_children(children)
+        self._remember_children([c for c in children if c.archived_at is None])
         return children
+
+    def _forget_copied_child(self, real: int) -> None:
+        with self._lock:
+            self._children = [e for e in self._children if int(e["id"]) != real]
+        self._save_children_copy()
+
+    def archive_child(self, child_id: int) -> None:
+        """Take the child off the kiosk's list; their sessions and attempts stay (the report
+        shows them). ProgressError when the database cannot do it now."""
+        real = self._real_child(int(child_id))
+        if real < 0:
+            raise ProgressError("This child is not in the progress database yet; try again once "
+                                "their results are saved.")
+        self._update_child(real, archived_at=_now())
+        self._forget_copied_child(real)
+
+    def delete_child(self, child_id: int) -> None:
+        """Delete the child and everything stored for them (sessions, attempts, stars,
+        calibration) in one transaction. Refused while results of theirs still wait in the
+        journal, so a kept result never comes back for a child who is gone."""
+        real = self._real_child(int(child_id))
+        if real < 0:
+            raise ProgressError("This child is not in the progress database yet; try again once "
+                                "their results are saved.")
+        self.flush(2.0)
+        with self._lock:
+            waiting = sum(1 for w in self._pending if "child_id" in w.data
+                          and self._real_child(int(w.data["child_id"])) == real)
+        if waiting:
+            raise ProgressError(f"{waiting} of this child's results are still waiting to be saved; "
+                                "they can be deleted once the progress database has them.")
+
+        def delete(conn: Connection) -> int:
+            for table in (schema.attempts, schema.level_results, schema.calibrations, schema.sessions):
+                conn.execute(table.delete().where(table.c.child_id == real))
+            return conn.execute(schema.children.delete().where(schema.children.c.id == real)).rowcount
+        if not self._query(delete, write=True):
+            raise ProgressError(f"There is no child with id {child_id}.")
+        self._forget_copied_child(real)
+
+    def clear_calibration(self, child_id: int) -> None:
+        """Forget the child's calm-face baseline: the game asks for a calm face again."""
+        real = self._real_child(int(child_id))
+        if real < 0:
+            return   # nothing stored for a child the database has not taken yet
+        t = schema.calibrations
+        self._query(lambda conn: conn.execute(t.delete().where(t.c.child_id == real)), write=True)
 
     def get_child(self, child_id: int) -> Child | None:
         real = self._real_child(int(child_id))

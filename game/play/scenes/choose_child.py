@@ -96,7 +96,6 @@ class ChooseChildScene(Scene):
             blit_centered(canvas, person, (w / 2, 320))
             for i, line in enumerate(res.wrapped(self.t("choose.empty"), "medium", 900, theme["ink"], bold=True)):
                 blit_centered(canvas, line, (w / 2, 480 + i * 52))
-            blit_centered(canvas, res.text(self.t("teacher.hold_hint"), "tiny", theme["ink_soft"]), (w / 2, 600))
             return
         for index, button in enumerate(self.buttons.buttons):
             focused = index == self.buttons.focus

@@ -1,29 +1,45 @@
-"""The teacher area: children, levels, language, volume, difficulty, camera, quit, and how the
-chosen child is doing. Pushed over the game with Ctrl+Shift+T held for two seconds (or after the grown-ups' question);
-Esc pops it, and the game carries on where it was.
+"""The teacher area: children (add, rename, change the picture, ask for a calm face again,
+remove), levels, language, volume, difficulty, camera, the teacher PIN, quit, and how the
+chosen child is doing. Pushed over the game after the teacher gate (or Ctrl+Shift+T held two
+seconds); Esc or "Back to the game" pops it, and the game carries on where it was.
 
-Up/Down choose a row, Left/Right change its value, Enter acts (or starts typing a name).
+Everything works by touch: a tap on a row acts (or steps its value), names are typed on the
+on-screen keyboard of the child form, and every question ("Quit the game?", "Remove Ana?")
+is its own screen with plain answers. Up/Down, Left/Right and Enter work too.
+
+The right panel shows the chosen child's progress (a sentence on every emotion, what to
+practise next and why, skips counted apart) and the kiosk's notes. The store's note about
+unsaved results is always shown whole: the panel gives it room first.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pygame
 
-from game.play.play_settings import parse_camera
+from game.play.practice import teacher_lines_by_lang
 from game.play.scenes.base import Scene
 from game.play.services import Next, Services
 from game.play.thresholds import Difficulty
-from game.play.widgets import avatar_names, blit_centered, draw_avatar
+from game.play.widgets import avatar_names, blit_centered
 from game.vocabulary import LANGUAGE_CODES, language
 
-ROWS = ("children", "add_child", "rename_child", "levels", "language", "volume", "difficulty", "camera",
-        "back", "quit")
-ROW_H = 54
+ROWS = ("children", "add_child", "edit_child", "levels", "language", "volume", "difficulty", "camera",
+        "pin", "back", "quit")
+LABELS = {"children": "teacher.children", "add_child": "teacher.add_child", "edit_child": "teacher.edit_child",
+          "levels": "teacher.levels", "language": "teacher.language", "volume": "teacher.volume",
+          "difficulty": "teacher.difficulty", "camera": "teacher.camera", "pin": "teacher.pin",
+          "back": "teacher.back", "quit": "teacher.quit"}
+ROWS_TOP = 112
+ROW_H = 48
+SUMMARY_PANEL = pygame.Rect(690, 112, 550, 540)
+LINE_H = 27
 SUMMARY_REFRESH_S = 2.0
 #: A read for the panel that takes longer than this: say the database is slow and progress is safe.
 STORE_SLOW_S = 1.0
-#: A problem note (a database message, a model file's path) gets this many lines at most.
-NOTE_LINES = 5
+#: A note other than the store's (speech, camera, a level file) gets this many lines at most.
+NOTE_LINES = 4
 
 
 class TeacherScene(Scene):
@@ -31,6 +47,7 @@ class TeacherScene(Scene):
     shows_caption = False
     for_grown_ups = True
     teacher_area = True
+    watches_idle = False
     screenshot_after_s = 0.0
 
     def __init__(self, game: Services):
@@ -39,23 +56,19 @@ class TeacherScene(Scene):
         self.children = []
         self.child_index = 0
         self.level_index = 0
-        self.avatar_index = 0
-        self.typing: str | None = None        # "add", "rename" or "camera" while typing
-        self.text = ""
         self.message = ""
         self.summary: dict | None = None
         self.summary_for: int | None = None
         self.summary_at = -1e9
         self.pending = 0
-        self.store_note: str | None = None
+        self.status = None                    # the store's StoreStatus, once it has answered
+        self.store_note: str | None = None    # the store's whole note (StoreStatus.message)
+        self.calibrated: bool | None = None   # the chosen child has a calm face stored
         self.status_known = False             # the store has answered once since the area opened
         self.reading_since: float | None = None   # a read for the panel is on its way (off the UI thread)
         self.children_loading = False
-        self.saving = False                   # a child being added or renamed
-
-    @property
-    def screenshot_key(self) -> str:
-        return "teacher-typing" if self.typing else "teacher"
+        self.select_after: int | None = None  # a child saved in the child form: choose them
+        self.playing_child_removed = False    # back to the welcome screen, not to their game
 
     def enter(self, now: float) -> None:
         super().enter(now)
@@ -63,9 +76,13 @@ class TeacherScene(Scene):
         child = self.game.session.child
         self._reload_children(select=child.id if child is not None else None)
 
-    def leave(self, now: float) -> None:
-        if self.typing is not None:
-            pygame.key.stop_text_input()
+    def resume(self, now: float) -> None:
+        super().resume(now)
+        chosen = self.selected_child
+        self._reload_children(select=self.select_after if self.select_after is not None else (
+            chosen.id if chosen is not None else None))
+        self.select_after = None
+        self.summary_at = -1e9
 
     def _reload_children(self, select: int | None = None) -> None:
         """Read the children off the UI thread; `select` a child by id once they are here."""
@@ -88,10 +105,7 @@ class TeacherScene(Scene):
 
     # ------------------------------------------------------------------------ input
     def handle(self, event: pygame.event.Event) -> None:
-        if self.typing is not None:
-            self._handle_typing(event)
-            return
-        if event.type == pygame.MOUSEBUTTONDOWN:
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN):
             pos = self.game.canvas_pos(event)
             row = self._row_at(pos) if pos else None
             if row is not None:
@@ -113,12 +127,11 @@ class TeacherScene(Scene):
         elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
             self._act(+1)
 
+    def row_rect(self, index: int) -> pygame.Rect:
+        return pygame.Rect(40, ROWS_TOP + index * ROW_H, 620, ROW_H - 8)
+
     def _row_at(self, pos: tuple[int, int]) -> int | None:
-        x, y = pos
-        if not 40 <= x <= 660:
-            return None
-        index = (y - 120) // ROW_H
-        return int(index) if 0 <= index < len(ROWS) else None
+        return next((i for i in range(len(ROWS)) if self.row_rect(i).collidepoint(pos)), None)
 
     def _change(self, step: int) -> None:
         name = ROWS[self.row]
@@ -139,27 +152,41 @@ class TeacherScene(Scene):
 
     def _act(self, step: int) -> None:
         name = ROWS[self.row]
-        if name in ("children", "levels", "language", "difficulty"):
-            if name == "levels":
-                self._start_level()
-            else:
-                self._change(step)
+        self.message = ""
+        if name in ("children", "language", "difficulty"):
+            self._change(step)
+        elif name == "levels":
+            self._start_level()
         elif name == "volume":
             self.game.settings.muted = not self.game.settings.muted
         elif name == "add_child":
-            self._start_typing("add", "")
-            self.avatar_index = len(self.children) % max(1, len(self._avatars()))
-        elif name == "rename_child":
-            if self.selected_child is None:
-                self.message = self.t("teacher.no_child")
-            else:
-                self._start_typing("rename", self.selected_child.name)
+            self.game.push("child_form", what="add", avatar=self._free_animal(), done=self._saved)
+        elif name == "edit_child":
+            self._ask_about_child()
         elif name == "camera":
-            self._start_typing("camera", str(self.game.settings.camera))
+            self.game.push("child_form", what="camera", text=str(self.game.settings.camera))
+        elif name == "pin":
+            if self.game.gate.pin.in_settings:
+                self.message = self.t("teacher.pin_in_settings")
+            else:
+                self.game.push("gate", purpose="change")
         elif name == "back":
             self._back()
         elif name == "quit":
-            self.game.quit()
+            self.game.push("ask", key="ask-quit", question=self.t("teacher.quit_question"),
+                           details=self.t("teacher.quit_details"),
+                           answers=[("quit", self.t("teacher.quit"), "accent_dark"),
+                                    ("", self.t("teacher.stay"), "good")],
+                           answered=lambda action: self.game.quit() if action == "quit" else None)
+
+    def _free_animal(self) -> str:
+        """An animal no child has yet (the first one when all are taken)."""
+        animals = avatar_names(self.game.res.assets_dir)
+        taken = {c.avatar for c in self.children}
+        return next((a for a in animals if a not in taken), animals[len(self.children) % len(animals)] if animals else "")
+
+    def _saved(self, child_id: int | None) -> None:
+        self.select_after = child_id
 
     def _start_level(self) -> None:
         child = self.selected_child
@@ -170,60 +197,72 @@ class TeacherScene(Scene):
 
     def _back(self) -> None:
         self.game.pop()
+        if self.playing_child_removed:
+            self.game.replace("welcome")      # what was underneath was the removed child's game
 
-    def _avatars(self) -> list[str]:
-        return avatar_names(self.game.res.assets_dir)
-
-    def _start_typing(self, what: str, text: str) -> None:
-        self.typing, self.text, self.message = what, text, ""
-        pygame.key.start_text_input()
-
-    def _handle_typing(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.TEXTINPUT:
-            self.text = (self.text + event.text)[:60]
-        elif event.type == pygame.KEYDOWN:
-            if event.key == pygame.K_BACKSPACE:
-                self.text = self.text[:-1]
-            elif event.key == pygame.K_ESCAPE:
-                self.typing = None
-                pygame.key.stop_text_input()
-            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT) and self.typing == "add":
-                names = self._avatars()
-                if names:
-                    self.avatar_index = (self.avatar_index + (1 if event.key == pygame.K_RIGHT else -1)) % len(names)
-            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                self._finish_typing()
-
-    def _finish_typing(self) -> None:
-        what, text = self.typing, self.text.strip()
-        self.typing = None
-        pygame.key.stop_text_input()
-        if what == "camera":
-            if text:
-                self.game.change_camera(parse_camera(text))
+    # ----------------------------------------------------------- one child's questions
+    def _ask_about_child(self) -> None:
+        child = self.selected_child
+        if child is None:
+            self.message = self.t("teacher.no_child")
             return
-        if what == "add":
-            names = self._avatars()
-            avatar = names[self.avatar_index % len(names)] if names else ""
-            work = lambda store: store.add_child(text, avatar).id  # noqa: E731
-        elif what == "rename" and self.selected_child is not None:
-            child_id = self.selected_child.id
-            work = lambda store: (store.rename_child(child_id, text), child_id)[1]  # noqa: E731
-        else:
-            return
+        calm = {True: "teacher.calm_face_kept", False: "teacher.calm_face_none"}.get(self.calibrated)
+        self.game.push("ask", key="ask-child", question=child.name, details=self.t(calm) if calm else "",
+                       answers=[("rename", self.t("teacher.rename_child"), "accent"),
+                                ("calibration", self.t("teacher.calm_face_again"), "accent"),
+                                ("remove", self.t("teacher.remove_child", name=child.name), "accent_dark"),
+                                ("", self.t("teacher.cancel"), "good")],
+                       answered=lambda action: self._about_child(child, action))
 
-        def saved(child_id, error) -> None:
-            self.saving = False
-            if error is not None:
-                self.message = str(error)   # the store explains the problem for the teacher
-                return
-            self.message = ""
-            self._reload_children(select=child_id)
+    def _about_child(self, child, action: str) -> None:
+        if action == "rename":
+            self.game.push("child_form", what="rename", text=child.name, avatar=child.avatar, child_id=child.id,
+                           done=self._saved)
+        elif action == "calibration":
+            self._forget_calibration(child)
+        elif action == "remove":
+            rounds = (self.summary or {}).get("rounds", 0) if self.summary_for == child.id else 0
+            self.game.push("ask", key="ask-remove", question=self.t("teacher.remove_question", name=child.name),
+                           details=self.t("teacher.remove_details", name=child.name, n=rounds),
+                           answers=[("archive", self.t("teacher.archive_child", name=child.name), "accent"),
+                                    ("delete", self.t("teacher.delete_child", name=child.name), "accent_dark"),
+                                    ("", self.t("teacher.cancel"), "good")],
+                           answered=lambda answer: self._remove(child, answer, rounds))
 
-        # a write, off the UI thread and in order with the game's other writes
-        self.saving = True
+    def _remove(self, child, answer: str, rounds: int) -> None:
+        if answer == "archive":
+            self._write(lambda store: store.archive_child(child.id), self.t("teacher.archived", name=child.name))
+        elif answer == "delete":
+            self.game.push("ask", key="ask-delete", question=self.t("teacher.delete_question", name=child.name, n=rounds),
+                           details=self.t("teacher.delete_details"),
+                           answers=[("delete", self.t("teacher.delete_for_good"), "accent_dark"),
+                                    ("", self.t("teacher.cancel"), "good")],
+                           answered=lambda again: self._delete(child) if again == "delete" else None)
+
+    def _delete(self, child) -> None:
+        session = self.game.session
+        if session.child is not None and session.child.id == child.id:
+            session.leave()                  # their game ends first, so nothing more is recorded for them
+            self.playing_child_removed = True
+        session.unsaved_calibrations.pop(child.id, None)
+        self._write(lambda store: store.delete_child(child.id), self.t("teacher.deleted", name=child.name))
+
+    def _forget_calibration(self, child) -> None:
+        session = self.game.session
+        session.unsaved_calibrations.pop(child.id, None)   # a kept one would be stored again
+        if session.child is not None and session.child.id == child.id:
+            session.calibration = None
+        self._write(lambda store: store.clear_calibration(child.id), self.t("teacher.calm_face_forgotten", name=child.name))
+
+    def _write(self, work, done_message: str) -> None:
+        """A teacher's change to the store, off the UI thread and in order with the game's writes."""
+        def answered(_result, error) -> None:
+            self.message = str(error) if error is not None else done_message
+            self._reload_children()
+            self.summary_at = -1e9
+
         self.message = self.t("teacher.saving")
-        self.game.store.writer.call(work, saved)
+        self.game.store.writer.call(work, answered)
 
     # ------------------------------------------------------------------------ update
     def update(self, now: float, dt: float) -> None:
@@ -238,14 +277,18 @@ class TeacherScene(Scene):
 
         def read(store) -> tuple:
             # the store's own lock can be held by a write waiting on the database: ask here
-            pending, note = store.pending_count(), store.last_error
-            summary, problem = None, None
+            status = store.status()
+            summary, calibrated, problem = None, None, None
             if child_id is not None:
                 try:
                     summary = store.child_summary(child_id)
+                    # recognises / shows per emotion and what practice works on (game.play.practice)
+                    summary["learning"] = teacher_lines_by_lang(store.attempts(child_id), datetime.now(timezone.utc),
+                                                                self.game.phrases)
+                    calibrated = store.get_calibration(child_id) is not None
                 except Exception as exc:  # noqa: BLE001 - the store explains the problem for the teacher
                     problem = str(exc)
-            return pending, note, summary, problem
+            return status, summary, calibrated, problem
 
         def answered(result, error) -> None:
             self.reading_since = None
@@ -253,8 +296,11 @@ class TeacherScene(Scene):
             if result is None:
                 self.summary, self.store_note = None, str(error)
             else:
-                self.pending, note, self.summary, problem = result
-                self.store_note = problem or note
+                self.status, self.summary, self.calibrated, problem = result
+                self.pending = self.status.pending
+                self.store_note = self.status.message
+                if problem and problem not in (self.store_note or ""):
+                    self.store_note = f"{self.store_note} {problem}" if self.store_note else problem
             self.summary_for = child_id
 
         self.game.store.reader.call(read, answered)
@@ -284,121 +330,136 @@ class TeacherScene(Scene):
         canvas.fill(theme["panel"])
         pygame.draw.rect(canvas, theme["background_band"], (0, 0, w, 96))
         blit_centered(canvas, res.text(self.t("teacher.title"), "medium", theme["ink"], bold=True), (w / 2, 48))
-        labels = {"children": "teacher.children", "add_child": "teacher.add_child", "rename_child": "teacher.rename_child",
-                  "levels": "teacher.levels", "language": "teacher.language", "volume": "teacher.volume",
-                  "difficulty": "teacher.difficulty", "camera": "teacher.camera", "back": "teacher.back",
-                  "quit": "teacher.quit"}
+        stepped = ("children", "levels", "language", "volume", "difficulty")
         for i, name in enumerate(ROWS):
-            rect = pygame.Rect(40, 120 + i * ROW_H, 620, ROW_H - 8)
+            rect = self.row_rect(i)
             focused = i == self.row
             pygame.draw.rect(canvas, theme["star"] if focused else theme["background"], rect, border_radius=14)
-            label = res.text(self.t(labels[name]), "tiny", theme["ink"], bold=True)
+            label = res.text(self.t(LABELS[name]), "tiny", theme["ink"], bold=True)
             canvas.blit(label, (rect.x + 16, rect.centery - label.get_height() // 2))
             value = self._value(name)
             if value:
                 room = rect.width - label.get_width() - 64
-                text = res.fitted(f"<  {value}  >" if focused and name not in ("camera",) else value, "tiny", room,
+                text = res.fitted(f"<  {value}  >" if focused and name in stepped else value, "tiny", room,
                                   theme["ink_soft"], bold=True)
                 canvas.blit(text, (rect.right - 16 - text.get_width(), rect.centery - text.get_height() // 2))
-        if self.typing is not None:
-            self._draw_typing(canvas)
-        self._draw_summary(canvas, pygame.Rect(690, 120, w - 730, h - 180))
-        if self.message:
-            for i, line in enumerate(res.wrapped(self.message, "tiny", w - 80, theme["accent_dark"], max_lines=2)):
-                canvas.blit(line, (40, h - 64 + i * 28))
+        self._draw_summary(canvas, SUMMARY_PANEL)
+        footer = self.message or self.t("teacher.hold_hint")
+        colour = theme["accent_dark"] if self.message else theme["ink_soft"]
+        for i, line in enumerate(res.wrapped(footer, "tiny", w - 80, colour, max_lines=2)):
+            canvas.blit(line, (40, h - 62 + i * 28))
 
-    def _draw_typing(self, canvas: pygame.Surface) -> None:
+    # -------------------------------------------------------------- the right panel
+    def _progress_texts(self, summary: dict) -> list[tuple[str, str, bool]]:
+        """The child's progress as (text, colour name, bold), most important first."""
+        lang = self.game.settings.lang
+        texts = [(self.t("teacher.rounds", rounds=summary.get("rounds", 0), matched=summary.get("matched", 0),
+                         timed_out=summary.get("timed_out", 0), skipped=summary.get("skipped", 0)), "ink_soft", False)]
+        advice = (summary.get("emotion_advice") or {}).get(lang, {})
+        for emotion, stats in summary.get("emotions", {}).items():
+            sentence = advice.get(emotion, "")
+            median = stats.get("median_time_to_match_s")
+            if median is not None:
+                sentence += " " + self.t("teacher.median", s=f"{median:.1f}")
+            texts.append((sentence, "ink", False))
+        practise = summary.get("needs_practice")
+        word = self.game.phrases.get(f"emotions.{practise}", lang) if practise else self.t("teacher.nothing_stands_out")
+        texts.append((f"{self.t('teacher.needs_practice')}: {word}", "accent_dark", True))
+        reason = (summary.get("needs_practice_reason") or {}).get(lang, "")
+        if reason:
+            texts.append((reason, "ink_soft", False))
+        texts += [(line, "ink", False) for line in (summary.get("learning") or {}).get(lang, [])]
+        return texts
+
+    def _store_texts(self, slow: bool) -> list[tuple[str, str, bool]]:
+        """What the store says about the results: shown whole, whatever else has to give way."""
+        status = self.status
+        texts = []
+        if slow:
+            texts.append((self.t("teacher.store_slow"), "accent_dark", False))
+        if status is not None and status.only_in_memory:
+            texts.append((self.t("teacher.memory_only", n=status.pending), "accent_dark", True))
+        elif self.pending:
+            texts.append((self.t("teacher.pending", n=self.pending), "accent_dark", False))
+        elif self.status_known:
+            texts.append((self.t("teacher.saved"), "good", False))
+        elif not slow:
+            texts.append((self.t("teacher.loading"), "ink_soft", False))
+        if status is not None and status.children_from_copy:
+            texts.append((self.t("teacher.children_copy"), "accent_dark", False))
+        if self.store_note:
+            texts.append((self.t("teacher.store_error", error=self.store_note), "accent_dark", False))
+        return texts
+
+    def _other_texts(self) -> list[tuple[str, str, bool]]:
+        game = self.game
+        texts = []
+        unsaved = game.session.unsaved_calibrations
+        if unsaved:
+            texts.append((self.t("teacher.calibration_pending", n=len(unsaved)), "accent_dark", False))
+        write_error = game.store.writer.error
+        if write_error and write_error not in (self.store_note or ""):
+            texts.append((self.t("teacher.store_error", error=write_error), "accent_dark", False))
+        if game.model_problem:
+            texts.append((self.t("teacher.model_problem", error=game.model_problem), "accent_dark", False))
+        camera_error = getattr(game.camera, "error", None)
+        if camera_error and camera_error != game.model_problem:
+            texts.append((f"{self.t('teacher.camera')}: {camera_error}", "accent_dark", False))
+        if game.gate.pin.problem:
+            texts.append((self.t("teacher.pin_not_kept", error=game.gate.pin.problem), "accent_dark", False))
+        if game.speech.error and game.speech.error != "muted":
+            texts.append((self.t("teacher.speech_off", error=game.speech.error), "ink_soft", False))
+        elif game.speech.problems:
+            # speech is still on, but a line was skipped (its caption was shown)
+            texts.append((self.t("teacher.speech_skipped", error=game.speech.problems[-1]), "ink_soft", False))
+        texts.extend((note, "ink_soft", False) for note in game.notes[-2:])
+        texts.extend((str(problem), "ink_soft", False) for problem in game.level_problems[:2])
+        return texts
+
+    def _lines(self, texts, width: int, max_lines: int | None = None) -> list[pygame.Surface]:
         res, theme = self.game.res, self.game.theme
-        box = pygame.Rect(120, 220, canvas.get_width() - 240, 280)
-        pygame.draw.rect(canvas, theme["panel"], box, border_radius=24)
-        pygame.draw.rect(canvas, theme["accent"], box, 6, border_radius=24)
-        hint = self.t("teacher.camera_hint") if self.typing == "camera" else self.t("teacher.type_name")
-        canvas.blit(res.text(hint, "tiny", theme["ink_soft"]), (box.x + 30, box.y + 24))
-        field = pygame.Rect(box.x + 30, box.y + 70, box.width - 60 - (150 if self.typing == "add" else 0), 76)
-        pygame.draw.rect(canvas, theme["background"], field, border_radius=14)
-        cursor = "|" if int(self.game.now * 2) % 2 == 0 else " "
-        canvas.blit(res.font("medium", bold=True).render(self.text + cursor, True, theme["ink"]), (field.x + 16, field.y + 12))
-        if self.typing == "add":
-            names = self._avatars()
-            if names:
-                avatar = names[self.avatar_index % len(names)]
-                draw_avatar(canvas, res, self.text or "?", avatar, (box.right - 100, box.y + 108), 62)
-                canvas.blit(res.text(self.t("teacher.choose_picture"), "tiny", theme["ink_soft"]), (box.x + 30, box.y + 170))
+        lines = []
+        for text, colour, bold in texts:
+            lines.extend(res.wrapped(text, "tiny", width, theme[colour], bold=bold, max_lines=max_lines))
+        return lines
 
     def _draw_summary(self, canvas: pygame.Surface, rect: pygame.Rect) -> None:
         res, theme = self.game.res, self.game.theme
-        lang = self.game.settings.lang
         pygame.draw.rect(canvas, theme["background"], rect, border_radius=20)
-        x, y = rect.x + 24, rect.y + 18
+        x, y = rect.x + 24, rect.y + 16
+        width = rect.width - 48
+        bottom = rect.bottom - 12
         child = self.selected_child
-        if child is not None:
-            self.draw_child(canvas, child, (rect.right - 60, rect.y + 52), 36)
-            canvas.blit(res.text(self.t("teacher.summary", name=child.name), "small", theme["ink"], bold=True), (x, y))
-            y += 60
         summary = self.summary if child is not None and self.summary_for == child.id else None
+        slow = self.reading_since is not None and self.game.now - self.reading_since >= STORE_SLOW_S
+        # The store's note is laid out first and kept whole; the progress takes the room above it.
+        store_lines = self._lines(self._store_texts(slow), width)
+        store_top = bottom - len(store_lines) * LINE_H
+        if child is not None:
+            self.draw_child(canvas, child, (rect.right - 52, rect.y + 48), 34)
+            title = res.fitted(self.t("teacher.summary", name=child.name), "small", width - 80, theme["ink"], bold=True)
+            canvas.blit(title, (x, y))
+            y += 54
         if child is not None and summary is None and self.reading_since is not None:
             canvas.blit(res.text(self.t("teacher.loading"), "tiny", theme["ink_soft"]), (x, y))
-            y += 36
+            y += LINE_H + 6
         if summary:
-            header = f"{self.t('teacher.attempts')} / {self.t('teacher.success')} / {self.t('teacher.median_time')}"
-            canvas.blit(res.text(header, "tiny", theme["ink_soft"]), (x, y))
-            y += 36
-            for emotion, stats in summary.get("emotions", {}).items():
-                rate = stats.get("success_rate")
-                median = stats.get("median_time_to_match_s")
-                word = self.game.phrases.get(f"emotions.{emotion}", lang)
-                line = (f"{word}:  {stats.get('attempts', 0)}  /  {'-' if rate is None else f'{round(rate * 100)}%'}"
-                        f"  /  {'-' if median is None else f'{median:.1f} s'}")
-                canvas.blit(res.text(line, "tiny", theme["ink"], bold=True), (x + 10, y))
-                y += 34
-            y += 10
-            practise = summary.get("needs_practice")
-            if practise:
-                word = self.game.phrases.get(f"emotions.{practise}", lang)
-                canvas.blit(res.text(f"{self.t('teacher.needs_practice')}: {word}", "tiny", theme["accent_dark"], bold=True), (x, y))
-                y += 32
-            reason = (summary.get("needs_practice_reason") or {}).get(lang, "")
-            for line in res.wrapped(reason, "tiny", rect.width - 48,
-                                    theme["ink_soft"], max_lines=2):
-                canvas.blit(line, (x, y))
-                y += 28
-        y += 14
-        notes = []
-        slow = self.reading_since is not None and self.game.now - self.reading_since >= STORE_SLOW_S
-        if slow:
-            notes.append((self.t("teacher.store_slow"), theme["accent_dark"]))
-        if self.pending:
-            notes.append((self.t("teacher.pending", n=self.pending), theme["accent_dark"]))
-        elif self.status_known:
-            notes.append((self.t("teacher.saved"), theme["good"]))
-        elif not slow:
-            notes.append((self.t("teacher.loading"), theme["ink_soft"]))
-        unsaved = self.game.session.unsaved_calibrations
-        if unsaved:
-            notes.append((self.t("teacher.calibration_pending", n=len(unsaved)),
-                          theme["accent_dark"]))
-        if self.store_note:
-            notes.append((self.t("teacher.store_error", error=self.store_note), theme["accent_dark"]))
-        write_error = self.game.store.writer.error
-        if write_error and write_error != self.store_note:
-            notes.append((self.t("teacher.store_error", error=write_error), theme["accent_dark"]))
-        if self.game.speech.error and self.game.speech.error != "muted":
-            notes.append((self.t("teacher.speech_off", error=self.game.speech.error), theme["ink_soft"]))
-        elif self.game.speech.problems:
-            # speech is still on, but a line was skipped (its caption was shown)
-            notes.append((self.t("teacher.speech_skipped", error=self.game.speech.problems[-1]), theme["ink_soft"]))
-        if self.game.model_problem:
-            notes.append((self.t("teacher.model_problem", error=self.game.model_problem), theme["accent_dark"]))
-        camera_error = getattr(self.game.camera, "error", None)
-        if camera_error and camera_error != self.game.model_problem:
-            notes.append((f"{self.t('teacher.camera')}: {camera_error}", theme["accent_dark"]))
-        for note in self.game.notes[-2:]:
-            notes.append((note, theme["ink_soft"]))
-        for problem in self.game.level_problems[:2]:
-            notes.append((str(problem), theme["ink_soft"]))
-        for text, colour in notes:
-            for line in res.wrapped(text, "tiny", rect.width - 48, colour, max_lines=NOTE_LINES):
-                if y > rect.bottom - 30:
-                    return
-                canvas.blit(line, (x, y))
-                y += 28
+            for text in self._progress_texts(summary):
+                lines = self._lines([text], width)
+                if y + len(lines) * LINE_H > store_top - 8:
+                    break                     # the rest is in the report; the store's note is not cut
+                for line in lines:
+                    canvas.blit(line, (x, y))
+                    y += LINE_H
+                y += 5
+        y = max(y + 6, rect.y + 70)
+        store_y = min(y, store_top)
+        others = self._lines(self._other_texts(), width, max_lines=NOTE_LINES)
+        for line in store_lines:
+            canvas.blit(line, (x, store_y))
+            store_y += LINE_H
+        for line in others:
+            if store_y + LINE_H > bottom:
+                break
+            canvas.blit(line, (x, store_y))
+            store_y += LINE_H

@@ -66,7 +66,7 @@ class ButtonGroup:
     def draw(self, surface: pygame.Surface, res: Resources, now: float) -> None:
         theme = res.theme
         for index, button in enumerate(self.buttons):
-            focused = index == self.focus % max(1, len(self.buttons))
+            focused = self.focus >= 0 and index == self.focus % max(1, len(self.buttons))   # -1: none
             colour = button.colour or theme["accent"]
             if not button.enabled:
                 colour = theme["lock"]
