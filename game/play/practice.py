@@ -259,3 +259,8 @@ def teacher_lines(attempts: Sequence["Attempt"], now: datetime, phrases: "Phrase
     return [f"{phrases.get('practice.teacher_recognises', lang)}: {counts('recognise')}",
             f"{phrases.get('practice.teacher_shows', lang)}: {counts('show')}",
             practising]
+
+
+def teacher_lines_by_lang(attempts: Sequence["Attempt"], now: datetime, phrases: "Phrases") -> dict[str, list[str]]:
+    """`teacher_lines` in every language (read once with the teacher area's summary)."""
+    return {lang: teacher_lines(attempts, now, phrases, lang) for lang in vocabulary.LANGUAGE_CODES}

@@ -138,3 +138,39 @@ def test_practice_from_the_map_follows_the_childs_record(lang, tmp_path):
         store.close()
     saved = {re.sub(r"^\d+-", "", p.stem) for p in shots.glob("*.png")}
     assert {"map", "practice"} <= saved
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_teacher_area_says_recognises_shows_and_practising(lang, tmp_path):
+    shots = shots_dir(tmp_path, lang, "teacher")
+    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
+    levels = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR).levels
+    game = build_game(replace(game_options(store, levels, screenshot_dir=shots, lang=lang), calibrate=False),
+                      note=lambda text: None)
+    d = Driver(game)
+    try:
+        build.start(game, "Sari")
+        d.run(3.0, until=lambda g: g.scene.name == "map")
+        child, session = game.session.child, game.session.session_id
+        from datetime import datetime, timedelta, timezone
+
+        from tests.play.test_practice_rules import NOW, record
+        two_days_ago = (NOW - (datetime.now(timezone.utc) - timedelta(days=2))) / timedelta(days=1)
+        for attempt in (record("happy:MMMM", "sad:TTMTTM", "fear:MMT", days_ago=two_days_ago)
+                        + record("sad:MMW", kind="recognise", days_ago=two_days_ago)):
+            store.record_attempt(replace(attempt, child_id=child.id, session_id=session))
+        store.flush()
+        game.push("teacher")
+        d.run(3.0, until=lambda g: g.scene.name == "teacher" and g.scene.summary is not None)
+        d.run(0.5)
+        texts = [text for text, _colour, _bold in game.scene._progress_texts(game.scene.summary)]
+        expected = {"en": ["Recognises: happy -, sad 2/3, scared -", "Shows: happy 4/4, sad 2/6, scared 2/3",
+                           "Practising sad: 2 of 6 matched last week"],
+                    "id": ["Mengenali: senang -, sedih 2/3, takut -", "Menunjukkan: senang 4/4, sedih 2/6, takut 2/3",
+                           "Berlatih sedih: 2 dari 6 berhasil minggu lalu"]}[lang]
+        assert texts[-3:] == expected
+        shots.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(game.canvas, str(shots / "02-teacher-progress.png"))   # the panel once it has read
+    finally:
+        game.close()
+        store.close()
