@@ -50,7 +50,7 @@ class Game:
                  phrases: Phrases, theme: Theme, speech: Speech, mailbox: Mailbox[Observation],
                  labels: tuple[str, ...], assets_dir: Path, camera: Camera | None = None,
                  screenshot_dir: Path | None = None, level_problems: list | None = None, display: bool = False,
-                 gate: TeacherGate | None = None):
+                 gate: TeacherGate | None = None, screenshot_camera: bool = False):
         self.screen = screen
         self.size = screen.size
         self.settings = settings
@@ -78,6 +78,7 @@ class Game:
         self.first_prompt_at: float | None = None  # wall clock (time.time()) of the first round prompt
         self.frame_times = FrameTimes()
         self.screenshot_dir = Path(screenshot_dir) if screenshot_dir else None
+        self.screenshot_camera = screenshot_camera   # screenshots show the camera picture (opted in)
         self.screenshots: dict[str, Path] = {}
         self._stack = SceneStack()
         self._shortcuts = TeacherShortcuts(self.size)
@@ -252,7 +253,16 @@ class Game:
             return
         self.screenshot_dir.mkdir(parents=True, exist_ok=True)
         path = self.screenshot_dir / f"{len(self.screenshots) + 1:02d}-{key}.png"
-        pygame.image.save(self.canvas, str(path))
+        if not self.screenshot_camera:    # the child's picture stays off the disk: draw the frame without it
+            self.res.show_camera = False
+            try:
+                self.draw(self.now)
+                pygame.image.save(self.canvas, str(path))
+            finally:
+                self.res.show_camera = True
+            self.draw(self.now)          # what the window shows is the real frame
+        else:
+            pygame.image.save(self.canvas, str(path))
         self.screenshots[key] = path
 
     def close(self) -> None:

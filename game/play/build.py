@@ -64,6 +64,7 @@ class GameOptions:
     db: str | None = None                   # default: SQLite in the user-data folder
     store: Any = None
     screenshots: Path | None = None
+    screenshots_camera: bool = False        # screenshots show the child's camera picture (else a stand-in)
     speech: Speech | None = None
     speech_cache_dir: Path | None = None    # default: the user cache folder
     kiosk_name: str | None = None           # default: the host name
@@ -213,6 +214,7 @@ def build_game(options: GameOptions, note: Callable[[str], None] | None = None) 
     game = Game(screen=screen, settings=settings, rules=rules, store=store, levels=levels, phrases=phrases,
                 theme=theme, speech=speech, mailbox=mailbox, labels=labels, assets_dir=assets_dir(), camera=camera,
                 screenshot_dir=Path(options.screenshots) if options.screenshots else None,
+                screenshot_camera=options.screenshots_camera,
                 level_problems=level_problems, display=options.window != "offscreen",
                 gate=TeacherGate(TeacherPin(options.teacher_pin, Path(options.pin_file) if options.pin_file
                                             else default_pin_file()), PinLock()))

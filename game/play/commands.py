@@ -30,7 +30,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     play.add_argument("--mute", action="store_true", help="no sounds and no voice; captions only")
     play.add_argument("--seconds", type=float, default=None, metavar="N", help="quit after N seconds (tests)")
     play.add_argument("--db", default=None, metavar="URL", help="progress database URL (default: SQLite in the user folder)")
-    play.add_argument("--screenshots", default=None, metavar="DIR", help="save a PNG of every scene the first time it shows")
+    play.add_argument("--screenshots", default=None, metavar="DIR",
+                      help="save a PNG of every scene the first time it shows; the camera view shows a stand-in "
+                           "figure, not the child (see --screenshots-camera)")
+    play.add_argument("--screenshots-camera", action="store_true",
+                      help="with --screenshots: put the child's camera picture in them too (writes the child's "
+                           "face to disk; only with the family's and the school's consent)")
     play.add_argument("--fps", type=int, default=60, help="UI frames per second (default 60)")
     play.add_argument("--difficulty", default="normal", choices=("easy", "normal", "hard"))
     play.add_argument("--model", default=None, help="expression model (default: models/expression.tflite)")
@@ -48,6 +53,7 @@ def options_from_args(args: argparse.Namespace):
                        model=Path(args.model) if args.model else None,
                        levels_dir=Path(args.levels_dir) if args.levels_dir else None, level=args.level,
                        db=args.db, screenshots=Path(args.screenshots) if args.screenshots else None,
+                       screenshots_camera=getattr(args, "screenshots_camera", False),
                        teacher_pin=getattr(args, "teacher_pin", None))
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pygame
 
 from game.play.ui_text import Colour
-from game.play.widgets.shapes import draw_star
+from game.play.widgets.shapes import draw_person, draw_star
 from game.play.widgets.text import Resources
 
 
@@ -55,10 +55,15 @@ class CameraView:
         pygame.draw.rect(surface, theme["panel_edge"], border, border_radius=34)
         pygame.draw.rect(surface, theme["camera_back"], self.rect, border_radius=26)
         if self._surface is not None and has_picture:
-            clip = surface.get_clip()
-            surface.set_clip(self.rect)
-            surface.blit(self._surface, (self.rect.x + self._offset[0], self.rect.y + self._offset[1]))
-            surface.set_clip(clip)
+            if res.show_camera:
+                clip = surface.get_clip()
+                surface.set_clip(self.rect)
+                surface.blit(self._surface, (self.rect.x + self._offset[0], self.rect.y + self._offset[1]))
+                surface.set_clip(clip)
+            else:   # a screenshot: a stand-in figure where the child's picture would be
+                side = min(self.rect.width, self.rect.height) * 2 // 3
+                figure = res.shape(("camera-stand-in",), (side, side), lambda s: draw_person(s, theme["ink_soft"]))
+                surface.blit(figure, figure.get_rect(center=self.rect.center))
             face = self.face_rect(face_box)
             if face is not None:
                 face = face.inflate(face.width * 0.25, face.height * 0.3).clip(self.rect)
