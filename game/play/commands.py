@@ -58,6 +58,9 @@ def options_from_args(args: argparse.Namespace):
 
 
 def run_play(args: argparse.Namespace) -> int:
+    # SDL would turn SIGTERM/SIGINT into a window close, which a kiosk answers with the teacher
+    # gate: a logout or Ctrl+C must end the game instead (cleanly, below).
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     import pygame
 
     from game.play.build import BuildError, build_game, start
@@ -67,20 +70,8 @@ def run_play(args: argparse.Namespace) -> int:
     except BuildError as exc:
         print(f"emotion-game play: {exc}", file=sys.stderr)
         return 2
-    # SDL would turn SIGTERM/SIGINT into a window close, which a kiosk answers with the teacher
-    # gate: a logout or Ctrl+C must end the game instead (cleanly, below).
-    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     try:
         start(game, args.child)
-        game.run(seconds=args.seconds, fps=args.fps)
-    finally:
-        game.close()
-        game.store.store.close()
-        stats = game.frame_stats()
-        stats["screenshots"] = {k: str(v) for k, v in game.screenshots.items()}
-        if args.stats:
-            Path(args.stats).write_text(json.dumps(stats, indent=2))
-        if stats.get("frames"):
     except BuildError as exc:
         print(f"emotion-game play: {exc}", file=sys.stderr)
         game.close()
@@ -90,14 +81,23 @@ def run_play(args: argparse.Namespace) -> int:
     print(f"emotion-game play: {game.phrases.get('teacher.hold_hint', 'en')}", file=sys.stderr)
     previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: game.quit())
     try:
-            print(f"ui frame ms: p50 {stats['ui_frame_ms_p50']} p99 {stats['ui_frame_ms_p99']} "
-                  f"(UI thread CPU p50 {stats['ui_frame_cpu_ms_p50']} p99 {stats['ui_frame_cpu_ms_p99']}) "
+        game.run(seconds=args.seconds, fps=args.fps)
+    finally:
         signal.signal(signal.SIGTERM, previous)
-                  f"over {stats['frames']} frames", file=sys.stderr)
-        pygame.quit()
+        game.close()
+        game.store.store.close()
         said = _store_status(game.store.store)
         if said:   # once, in full: what was not saved yet and where it is kept
             print(f"emotion-game play: {said}", file=sys.stderr)
+        stats = game.frame_stats()
+        stats["screenshots"] = {k: str(v) for k, v in game.screenshots.items()}
+        if args.stats:
+            Path(args.stats).write_text(json.dumps(stats, indent=2))
+        if stats.get("frames"):
+            print(f"ui frame ms: p50 {stats['ui_frame_ms_p50']} p99 {stats['ui_frame_ms_p99']} "
+                  f"(UI thread CPU p50 {stats['ui_frame_cpu_ms_p50']} p99 {stats['ui_frame_cpu_ms_p99']}) "
+                  f"over {stats['frames']} frames", file=sys.stderr)
+        pygame.quit()
     return 0
 
 
