@@ -29,6 +29,7 @@ from game.levels.model import (
     Round,
     Unlock,
 )
+from game.levels.glyphs import shown_characters, undrawable_texts
 from game.levels.suggest import did_you_mean
 from game.levels.toml_lines import KeyPath, key_lines, line_of
 
@@ -332,8 +333,9 @@ def _validation_problems(exc: ValidationError, file: Path, lines: dict[KeyPath, 
     return problems
 
 
-def load_level_file(path: Path, assets_dir: Path) -> Level:
-    """Load one level file. Raises LevelError, listing every problem found, if it is not usable."""
+def load_level_file(path: Path, assets_dir: Path, drawable: frozenset[int] | None = None) -> Level:
+    """Load one level file. Raises LevelError, listing every problem found, if it is not usable.
+    `drawable`: the characters the game's font draws (default: read from assets_dir/fonts)."""
     path = Path(path)
     data, text = _read_toml(path)
     lines = key_lines(text)
@@ -350,10 +352,32 @@ def load_level_file(path: Path, assets_dir: Path) -> Level:
     except ValidationError as exc:
         problems.extend(_validation_problems(exc, path, lines, copied))
         level = None
+    if level is not None:
+        problems.extend(_undrawable_text(level, path, lines, copied,
+                                         drawable if drawable is not None else shown_characters(Path(assets_dir))))
     if problems or level is None:
         # In the order of the file, so a teacher can work down it.
         raise LevelError(sorted(problems, key=lambda p: (p.line is None, p.line or 0)))
     return level
+
+
+def _undrawable_text(level: Level, file: Path, lines: dict[KeyPath, int], copied: set[tuple[int, str]],
+                     drawable: frozenset[int] | None) -> list[LevelProblem]:
+    """Text in characters the game's font has no letters for (glyphs.undrawable_texts), each
+    named once where it is written (a speech copied from its prompt, or [defaults], there)."""
+    if drawable is None:
+        return []
+    problems: list[LevelProblem] = []
+    for loc, message, suggestion in undrawable_texts(level, drawable):
+        if len(loc) >= 3 and loc[0] == "rounds" and (loc[1], loc[2]) in copied:
+            if loc[2] == "speech":
+                continue                      # the prompt it was copied from is named already
+            loc = ("defaults", *loc[2:])
+        field = field_name(loc)
+        if any(p.field == field for p in problems):
+            continue
+        problems.append(_problem(file, message, line=line_of(lines, loc), field=field, suggestion=suggestion))
+    return problems
 
 
 def _level_files(levels_dir: Path) -> list[Path]:
@@ -381,9 +405,10 @@ def load_levels(levels_dir: Path | Sequence[Path], assets_dir: Path) -> LevelSet
                                      suggestion="Make one with: emotion-game levels new my-first-level"))
         files.extend(found)
     loaded: dict[str, tuple[Level, Path]] = {}
+    drawable = shown_characters(Path(assets_dir))      # read once for every file
     for file in files:
         try:
-            level = load_level_file(file, assets_dir)
+            level = load_level_file(file, assets_dir, drawable)
         except LevelError as exc:
             problems.extend(exc.problems)
             continue
