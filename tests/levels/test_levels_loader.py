@@ -80,11 +80,11 @@ def test_a_broken_copy_names_file_line_field_and_suggestion_while_the_rest_load(
     assert str(problem).startswith(f"meet-sad.toml:{line} (round 1, emotion): ")
     shipped = {p.stem for p in LEVELS.glob("*.toml")}
     assert {lv.id for lv in level_set.levels} == shipped - {"meet-sad"}
-    # meet-fear waited for meet-sad: it stays playable, and the teacher is told why.
-    opened = level_set.get("meet-fear")
+    # find-the-feeling waited for meet-sad: it stays playable, and the teacher is told why.
+    opened = level_set.get("find-the-feeling")
     assert opened is not None and opened.unlock.after is None
     (note,) = [p for p in level_set.problems if p.file != target]
-    assert note.file.name == "meet-fear.toml" and note.field == "unlock.after" and "meet-sad" in note.message
+    assert note.file.name == "find-the-feeling.toml" and note.field == "unlock.after" and "meet-sad" in note.message
 
 
 # -- one mistake at a time ---------------------------------------------------------------------
