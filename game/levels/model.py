@@ -149,11 +149,27 @@ def _limit(text: Localized, max_chars: int, what: str) -> Localized:
     return text
 
 
+#: Stars on the level before that open a level when its file does not say: one star means at
+#: least one face was made, so skipping every round never opens the next level.
+DEFAULT_UNLOCK_STARS = 1
+
+
 class Unlock(_Frozen):
-    """When a level opens: after `after` (a level id) is completed with at least `min_stars`."""
+    """When a level opens: after `after` (a level id) is completed with at least `min_stars`
+    (DEFAULT_UNLOCK_STARS when the file names a level but no stars; `min_stars = 0` opens it
+    once the level before was played at all, even with every round skipped)."""
 
     after: str | None = None
     min_stars: StrictInt = Field(default=0, ge=0, le=MAX_STARS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stars_default_with_a_level(cls, data: object) -> object:
+        if isinstance(data, dict) and "min_stars" not in data:
+            after = data.get("after")
+            if isinstance(after, str) and after.strip():
+                return {**data, "min_stars": DEFAULT_UNLOCK_STARS}
+        return data
 
     @field_validator("after", mode="before")
     @classmethod

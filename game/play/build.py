@@ -29,7 +29,7 @@ from game.play.widgets import avatar_names
 from game.progress import ProgressError, open_store
 from game.progress.names import match_child
 from game.resources import assets_dir, levels_dir
-from game.speech import Speech
+from game.speech import CHILD_RATE_WPM, Speech
 from game.vision.decision import MatchRule
 from game.vision.card import DEFAULT_MODEL, GAME_LABELS, ModelCard, load_card
 from game.vision.observation import Mailbox, Observation
@@ -59,6 +59,7 @@ class GameOptions:
     kiosk: bool | None = None               # Esc does not quit; default: unless windowed
     model: Path | None = None               # default: the shipped model
     levels_dir: Path | None = None          # default: the shipped levels
+    levels_folders: tuple[Path, ...] = ()   # the school's own level folders, played with those (settings file)
     levels: list | None = None
     level: str | None = None                # quick start: a level id or a level file
     db: str | None = None                   # default: SQLite in the user-data folder
@@ -67,6 +68,8 @@ class GameOptions:
     screenshots_camera: bool = False        # screenshots show the child's camera picture (else a stand-in)
     speech: Speech | None = None
     speech_cache_dir: Path | None = None    # default: the user cache folder
+    voice: bool = True                      # the voice speaks (the settings' `speech`); sounds follow `mute`
+    voice_rate: int | None = None           # words per minute (the settings' `voice_rate`); default: the child pace
     kiosk_name: str | None = None           # default: the host name
     auto_next_s: float = PlaySettings.auto_next_s
     calibrate: bool = True
@@ -119,18 +122,19 @@ def _levels(options: GameOptions, note: Callable[[str], None]) -> tuple[list, li
     """(levels to offer, problems for the teacher, the quick-start level or None)."""
     assets = assets_dir()
     folder = Path(options.levels_dir) if options.levels_dir else levels_dir()
+    folders = [folder, *(Path(f) for f in options.levels_folders)]   # a school's own levels beside these
     if options.levels is not None:
         levels, problems = list(options.levels), []
         level_set = None
     else:
-        level_set = load_levels(folder, assets)
+        level_set = load_levels(folders, assets)
         levels, problems = list(level_set.levels), list(level_set.problems)
         for problem in problems:
             note(f"level problem: {problem}")
     quick = None
     if options.level:
         if level_set is None:
-            level_set = load_levels(folder, assets)
+            level_set = load_levels(folders, assets)
         quick, error = find_level(options.level, level_set, assets)
         if error:
             raise BuildError(error)
@@ -203,7 +207,8 @@ def build_game(options: GameOptions, note: Callable[[str], None] | None = None) 
                             auto_next_s=options.auto_next_s, calibrate=options.calibrate)
     if options.kiosk_name is not None:
         settings.kiosk_name = options.kiosk_name
-    speech = options.speech or Speech(enabled=not options.mute,
+    speech = options.speech or Speech(enabled=options.voice and not options.mute,
+                                      rate=options.voice_rate or CHILD_RATE_WPM,
                                       cache_dir=options.speech_cache_dir or _speech_cache_dir()).start()
     mailbox: Mailbox[Observation] = Mailbox()
     camera = None

@@ -53,6 +53,9 @@ def options_from_args(args: argparse.Namespace):
                        model=Path(args.model) if args.model else None,
                        levels_dir=Path(args.levels_dir) if args.levels_dir else None, level=args.level,
                        db=args.db, screenshots=Path(args.screenshots) if args.screenshots else None,
+                       # from the settings file (game/cli.py hands them over on the parsed options)
+                       levels_folders=tuple(Path(f) for f in getattr(args, "levels_folders", None) or ()),
+                       voice=getattr(args, "speech", True), voice_rate=getattr(args, "voice_rate", None),
                        screenshots_camera=getattr(args, "screenshots_camera", False),
                        teacher_pin=getattr(args, "teacher_pin", None))
 

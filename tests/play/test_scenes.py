@@ -185,7 +185,8 @@ def test_skip_records_a_skipped_attempt(driver, store, levels):
     driver.game.choose_child(ana, then=Next("round", {"level": levels[0], "round_index": 0}))
     driver.source = calm
     driver.run(2.0)
-    driver.click(driver.game.scene.skip_button.rect.center)
+    driver.click(driver.game.scene.skip_button.rect.center)   # pressed and held (never let go)
+    driver.run(2.2)                                           # the skip arrow is held for 2 s
     assert driver.game.scene.round_index == 1
     assert driver.game.store.writer.drain()
     assert [a.outcome for a in store.attempts(ana.id)] == ["skipped"]

@@ -9,7 +9,7 @@ from game.play.calibration import CalmFaceRecorder
 from game.play.rules import FaceState
 from game.play.scenes.base import Scene
 from game.play.services import Next, Services
-from game.play.widgets import CameraView, blit_centered, draw_face, draw_star, pressed
+from game.play.widgets import FACE_PHRASES, CameraView, blit_centered, draw_face, draw_star, pressed
 
 THANKS_S = 1.6
 CALIBRATION_GIVE_UP_S = 25.0  # no calm face seen for this long: play now, calibrate next time
@@ -29,6 +29,8 @@ class CalibrationScene(Scene):
         self.done_at: float | None = None
         self.last_progress_at = 0.0
         self.tries_left = CALM_TRIES
+        self.asked = False            # "make a calm face" said (once the camera works)
+        self.noticed: FaceState | None = None   # the camera trouble the caption names
 
     @property
     def screenshot_key(self) -> str:
@@ -37,7 +39,22 @@ class CalibrationScene(Scene):
     def enter(self, now: float) -> None:
         super().enter(now)
         self.last_progress_at = now
-        self.game.audio.say(self.t("calibrate.spoken"))
+        self._ask_when_the_camera_works()
+
+    def _camera_working(self) -> bool:
+        return self.game.obs is not None and self.game.face_state().camera_working
+
+    def _ask_when_the_camera_works(self) -> None:
+        """"Make a calm face" only once the camera can see it: under a camera-off notice the
+        child could not do what the voice asks."""
+        if not self.asked and self._camera_working():
+            self.asked = True
+            self.game.audio.say(self.t("calibrate.spoken"))
+        elif not self.asked and self.game.obs is not None:
+            state = self.game.face_state()
+            if state is not self.noticed:      # what is wrong, in the caption too (once per state)
+                self.noticed = state
+                self.game.audio.caption_only(self.t(FACE_PHRASES[state][0]))
 
     def update(self, now: float, dt: float) -> None:
         obs = self.game.obs
@@ -47,6 +64,7 @@ class CalibrationScene(Scene):
             if now - self.done_at >= THANKS_S:
                 self.game.go(self.then)
             return
+        self._ask_when_the_camera_works()
         before = self.recorder.face_time_s
         self.recorder.step(now, obs, self.game.model_problem)
         if self.recorder.face_time_s > before:
@@ -74,11 +92,19 @@ class CalibrationScene(Scene):
     def draw(self, canvas: pygame.Surface, now: float) -> None:
         res, theme = self.game.res, self.game.theme
         w, _h = canvas.get_size()
-        self.header(canvas, self.t("calibrate.thanks") if self.done_at is not None else self.t("calibrate.title"))
         obs = self.game.obs
         state = FaceState.CAMERA_STARTING if obs is None else self.game.face_state()
+        if self.done_at is not None:
+            title = self.t("calibrate.thanks")
+        else:
+            # with the camera out the notice says what is wrong; the title does not ask for a face
+            title = self.t("calibrate.title") if state.camera_working else self.t("camera_wait.title")
+        self.header(canvas, title)
         colour = theme["good"] if state is FaceState.OK else theme["face_frame"]
         self.view.draw(canvas, res, obs.face_box if obs else None, colour, now, has_picture=obs is not None)
+        if not state.camera_working and self.done_at is None:
+            self.face_notice(canvas, state, self.view.rect)
+            return
         calm = res.shape(("face", "calm"), (170, 170), lambda s: draw_face(s, "calm", theme["good_light"], theme["ink"]))
         blit_centered(canvas, calm, (self.view.rect.x - 200, 330))
         # progress: a row of stars filling up

@@ -30,7 +30,8 @@ class LoadingScene(Scene):
         child = self.game.session.child
         if child is not None:
             self.draw_child(canvas, child, (w / 2, 300), 110)
-        draw_waiting(canvas, theme.confetti, (w / 2, 500), now)
+        draw_waiting(canvas, theme.confetti, (w / 2, 470), now)
         if now - self.entered_at >= self.SLOW_AFTER_S:
+            # above the caption box (two lines of it), so the caption never covers it
             for i, line in enumerate(res.wrapped(self.t("loading.slow"), "tiny", w - 200, theme["ink_soft"], max_lines=2)):
-                blit_centered(canvas, line, (w / 2, h - 90 + i * 30))
+                blit_centered(canvas, line, (w / 2, 530 + i * 30))

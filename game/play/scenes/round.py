@@ -1,7 +1,12 @@
 """A round: the picture and the prompt, then the child's face is judged (game.play.rules)
 until it matches (on to the celebration), the time runs out (a kind "try again?" with a hint),
-or the child skips. What the camera cannot help with (nobody there, crowding, looking away,
+or the round is skipped (a grown-up's tool: the arrow must be held for two seconds, a ring
+shows how long). What the camera cannot help with (nobody there, crowding, looking away,
 the camera or the model out) is said kindly, and does not eat the child's time.
+
+A child is never left in silence: about every nine seconds the round says something
+kind again, in turn a hint, the picture (it grows for a moment) and the prompt; the speaker
+button says the prompt again whenever the child asks.
 """
 
 from __future__ import annotations
@@ -25,6 +30,13 @@ STORY_WORDS_PER_S = 2.2       # a story is told first, at the child-paced voice 
 MIRROR_AUTO_NEXT_S = 2.5      # a missed mirror round moves on quickly unless the child taps "try again"
 FACE_NOTICE_AFTER_S = 0.8     # a face state must last this long before the game mentions it
 FACE_NOTICE_REPEAT_S = 6.0    # and is spoken again at most this often
+SKIP_HOLD_S = 2.0             # the skip arrow is held this long (a grown-up's tool, not a child's tap)
+NUDGE_AFTER_S = 6.0           # this long without a word after the last line: say something kind
+                              # (with the line itself, about every nine seconds)
+SPOKEN_WORDS_PER_S = 2.2      # how long a line takes to say, for knowing when the voice is quiet
+PICTURE_PULSE_S = 2.0         # a "look at the picture" nudge makes the picture grow for this long
+#: What a nudge does, in turn (a round without hints leaves out "hint").
+NUDGES = ("hint", "picture", "prompt")
 
 
 class RoundScene(Scene):
@@ -51,7 +63,14 @@ class RoundScene(Scene):
         self.status = None
         self.encourage_at = 0.0
         self.buttons = ButtonGroup()
-        self.skip_button = Button(pygame.Rect(w - 120, 12, 96, 96), "skip", icon="arrow", colour=game.theme["ink_soft"])
+        self.skip_button = Button(pygame.Rect(w - 106, 8, 80, 80), "skip", icon="arrow", colour=game.theme["ink_soft"])
+        self.speaker_button = Button(pygame.Rect(128, 14, 84, 84), "say-again", icon="speaker",
+                                     colour=game.theme["panel"])
+        self.skip_held_since: float | None = None
+        self.quiet_from = 0.0         # when the voice has finished its last line (estimated)
+        self.nudges = 0
+        self.nudge_hint: str | None = None    # a hint a nudge put on the card
+        self.pulse_at = -1e9          # when a nudge last made the picture grow
         self.mirror = level.mode == "mirror"
         self.intro_s = self._intro_seconds()
 
@@ -92,15 +111,21 @@ class RoundScene(Scene):
         if self.game.first_prompt_at is None:
             self.game.first_prompt_at = time.time()  # start-up measure (tools/bench.py)
         # a story is on the card already; the caption keeps to the question
-        self.game.audio.say(self.spoken_prompt(), caption=self.round.prompt.get(self.game.settings.lang))
+        self._say(now, self.spoken_prompt(), caption=self.round.prompt.get(self.game.settings.lang))
+
+    def _say(self, now: float, text: str, caption: str | None = None) -> None:
+        """Say `text`, and note when the voice will be quiet again (for the nudges)."""
+        self.game.audio.say(text, caption=caption)
+        self.quiet_from = now + len(text.split()) / SPOKEN_WORDS_PER_S
 
     def resume(self, now: float) -> None:
         super().resume(now)
         self.encourage_at += self.paused_for
         self.face_since += self.paused_for
+        self.skip_held_since = None
         if self.judge is not None:
             self.judge.resume(now)
-        self.game.audio.say(self.spoken_prompt() if self.phase != "encourage" else self.hint() or self.spoken_prompt())
+        self._say(now, self.spoken_prompt() if self.phase != "encourage" else self.hint() or self.spoken_prompt())
 
     def _start_judging(self, now: float) -> None:
         self.phase = "play"
@@ -112,6 +137,9 @@ class RoundScene(Scene):
         obs = self.game.obs
         if obs is not None:
             self.view.update(obs.preview, obs.frame_size, (obs.captured_at, obs.frame_index))
+        if self.skip_held_since is not None and now - self.skip_held_since >= SKIP_HOLD_S:
+            self._skip(now)
+            return
         if self.phase == "intro":
             if now - self.entered_at < self.intro_s:
                 return
@@ -123,6 +151,7 @@ class RoundScene(Scene):
             return
         self.status = self.judge.step(now, obs, self.game.model_problem)
         self._face_notices(now, self.status.face)
+        self._nudge_when_quiet(now)
         if self.status.outcome is Outcome.MATCHED:
             self._record("matched")
             score, earned = self.score.matched(self.round_index, self.judge.time_to_match_s,
@@ -149,9 +178,52 @@ class RoundScene(Scene):
         shown, spoken = FACE_PHRASES[state]
         if spoken and not self.mirror and now - self.noticed_at >= FACE_NOTICE_REPEAT_S:
             self.noticed_at = now
-            self.game.audio.say(self.t(spoken))
+            self._say(now, self.t(spoken))
         else:
             self.game.audio.caption_only(self.t(shown))
+
+    def _nudge_when_quiet(self, now: float) -> None:
+        """After NUDGE_AFTER_S of quiet while the child could be trying, say something kind:
+        a hint, the picture, the prompt, in turn. Not while a face is being held, not while
+        the camera cannot see (its own notice speaks then), not in the quick mirror game."""
+        if self.mirror or now - self.quiet_from < NUDGE_AFTER_S:
+            return
+        if self.status is None or self.status.hold_progress > 0 or self.status.face is not FaceState.OK:
+            return
+        kinds = [k for k in NUDGES if k != "hint" or self.round.hints]
+        kind = kinds[self.nudges % len(kinds)]
+        self.nudges += 1
+        lang = self.game.settings.lang
+        turn = self.game.turn()
+        if kind == "hint":
+            self.nudge_hint = self.round.hints[(self.tries + self.nudges) % len(self.round.hints)].get(lang)
+            line = self.game.phrases.pick("nudge.hint", lang, turn)
+            self._say(now, f"{line} {self.nudge_hint}")
+        elif kind == "picture":
+            self.pulse_at = now
+            emotion = self.game.phrases.get(f"emotions.{self.round.emotion}", lang)
+            self._say(now, self.game.phrases.pick("nudge.picture", lang, turn, emotion=emotion))
+        else:
+            line = self.game.phrases.pick("nudge.prompt", lang, turn)
+            self._say(now, f"{line} {self.round.speech.get(lang)}", caption=f"{line} {self.round.prompt.get(lang)}")
+
+    def say_again(self, now: float) -> None:
+        """The speaker button: the prompt again (on the "try again?" card, its hint)."""
+        if self.phase == "encourage" and self.hint():
+            self._say(now, self.hint())
+        else:
+            self._say(now, self.spoken_prompt(), caption=self.round.prompt.get(self.game.settings.lang))
+
+    def _skip(self, now: float) -> None:
+        """The skip arrow was held: the round is stored as skipped (not as a try that timed
+        out, and never as a match), and the level goes on."""
+        self.skip_held_since = None
+        if self.phase == "intro":
+            self._start_judging(now)      # a skip before the round started is still a skip
+        if self.phase != "encourage":     # after a timeout the try is already stored
+            self._record("skipped")
+            self.score = self.score.missed()
+        self._next()
 
     def _encourage(self, now: float) -> None:
         self.phase = "encourage"
@@ -160,7 +232,7 @@ class RoundScene(Scene):
         lang = self.game.settings.lang
         line = self.game.phrases.pick("encourage.lines", lang, self.game.turn())
         hint = self.hint()
-        self.game.audio.say(f"{line} {hint}" if hint else line, caption=line)   # the hint is on the card
+        self._say(now, f"{line} {hint}" if hint else line, caption=line)   # the hint is on the card
         self.buttons = ButtonGroup([
             Button(pygame.Rect(self.view.rect.x + 12, 540, 300, 88), "again", self.t("round.try_again"),
                    icon="again", colour=self.game.theme["good"]),
@@ -189,6 +261,18 @@ class RoundScene(Scene):
         self.game.next_round(self.level, self.round_index, self.score)
 
     def handle(self, event: pygame.event.Event) -> None:
+        if event.type in (pygame.MOUSEBUTTONUP, pygame.FINGERUP):
+            self.skip_held_since = None       # let go before the ring was full: no skip
+            return
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN):
+            pos = self.game.canvas_pos(event)
+            if pos and self.skip_button.rect.collidepoint(pos):
+                self.skip_held_since = self.game.now
+                return
+            if pos and self.speaker_button.rect.collidepoint(pos):
+                self.game.audio.sound("pop")
+                self.say_again(self.game.now)
+                return
         if self.phase == "encourage":
             chosen = self.buttons.handle(event, self.game.canvas_pos)
             if chosen is None:
@@ -199,14 +283,29 @@ class RoundScene(Scene):
                                   tries=self.tries + 1)
             else:
                 self._next()
-            return
-        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN):
-            pos = self.game.canvas_pos(event)
-            if pos and self.skip_button.rect.collidepoint(pos):
-                if self.phase == "play":
-                    self._record("skipped")
-                self.score = self.score.missed()
-                self._next()
+
+    #: The target picture card, and the gauge under the camera view (the star at its end is the goal).
+    CARD = (48, 104, 560, 500)
+    GAUGE_Y = 550
+
+    def _gauge_rect(self) -> pygame.Rect:
+        return pygame.Rect(self.view.rect.x + 22, self.GAUGE_Y, 430, 50)
+
+    def _gauge_shown(self) -> bool:
+        """The gauge only means something while the camera can see: not over a camera-off notice."""
+        return self.phase != "encourage" and self.game.face_state().camera_working
+
+    def text_boxes(self) -> list[tuple[str, pygame.Rect]]:
+        """Boxes a text sits wholly inside or outside of (tests/play/gallery.py)."""
+        return [("the picture card", pygame.Rect(self.CARD))]
+
+    def clear_areas(self) -> list[tuple[str, pygame.Rect]]:
+        """What no text may cover: the gauge and its star, while they show."""
+        if not self._gauge_shown():
+            return []
+        bar = self._gauge_rect()
+        return [("the gauge", bar.union(pygame.Rect(bar.right, bar.centery - bar.height * 1.05,
+                                                    bar.height * 2.1, bar.height * 2.1)))]
 
     def draw(self, canvas: pygame.Surface, now: float) -> None:
         res, theme = self.game.res, self.game.theme
@@ -221,9 +320,14 @@ class RoundScene(Scene):
             pygame.draw.circle(canvas, colour, (x, 44), 14 if i == self.round_index else 11)
         if self.game.session.child is not None:
             self.draw_child(canvas, self.game.session.child, (70, 56), 40)
-        ButtonGroup([self.skip_button], -1).draw(canvas, res, now)
+        ButtonGroup([self.speaker_button, self.skip_button], -1).draw(canvas, res, now)
+        if self.skip_held_since is not None:
+            # the ring fills while the skip arrow is held; letting go early skips nothing
+            held = max(0.0, min(1.0, (now - self.skip_held_since) / SKIP_HOLD_S))
+            ring = self.skip_button.rect.inflate(22, 22)
+            pygame.draw.arc(canvas, theme["accent_dark"], ring, math.pi / 2, math.pi / 2 + held * math.tau, 9)
         # the target picture card
-        card = pygame.Rect(48, 104, 560, 500)
+        card = pygame.Rect(self.CARD)
         pygame.draw.rect(canvas, theme["panel"], card, border_radius=36)
         pygame.draw.rect(canvas, theme.emotion(emotion), card, 10, border_radius=36)
         if self.phase == "encourage" and (self.hint() or self.round.story is not None):
@@ -244,11 +348,20 @@ class RoundScene(Scene):
             lines = res.wrapped(self.round.story.get(lang), "small", card.width - 70, theme["ink"], bold=True)[:4]
             for i, line in enumerate(lines):
                 blit_centered(canvas, line, (card.centerx, card.y + 320 + i * 42))
+        elif self.nudge_hint:
+            # a nudge gave a hint: a smaller picture, the hint under it
+            blit_centered(canvas, self._picture((270, 270)), (card.centerx, card.y + 165))
+            for i, line in enumerate(res.wrapped(self.nudge_hint, "small", card.width - 60, theme["ink"],
+                                                 bold=True, max_lines=3)):
+                blit_centered(canvas, line, (card.centerx, card.y + 340 + i * 42))
         else:
             bob = 8 * math.sin(now * 2.5)
-            blit_centered(canvas, self._picture((380, 380)), (card.centerx, card.y + 215 + bob))
+            since = now - self.pulse_at
+            grow = 1 + 0.1 * math.sin(math.pi * since / PICTURE_PULSE_S) if 0 <= since < PICTURE_PULSE_S else 1.0
+            side = int(360 * grow) // 8 * 8      # a few sizes only: each is scaled once
+            blit_centered(canvas, self._picture((side, side)), (card.centerx, card.y + 205 + bob))
             word = self.game.phrases.get(f"emotions.{emotion}", lang)
-            blit_centered(canvas, res.text(word, "big", theme["ink"], bold=True), (card.centerx, card.bottom - 60))
+            blit_centered(canvas, res.text(word, "big", theme["ink"], bold=True), (card.centerx, card.bottom - 56))
         # the child's mirrored camera picture
         obs = self.game.obs
         holding = self.status is not None and self.status.hold_progress > 0
@@ -258,11 +371,12 @@ class RoundScene(Scene):
         if self.phase == "encourage":
             self.buttons.draw(canvas, res, now)
             return
-        # The bar is full at the level's mark (the card's rule on the model's scale), whatever
-        # the model's own numbers are: the star at its end is the goal.
-        p = self.status.mark_progress if self.status else 0.0
-        progress = self.status.hold_progress if self.status else 0.0
-        draw_gauge(canvas, res, pygame.Rect(self.view.rect.x + 22, 550, 430, 50), p, 1.0, emotion, progress, now)
+        if self._gauge_shown():
+            # The bar is full at the level's mark (the card's rule on the model's scale), whatever
+            # the model's own numbers are: the star at its end is the goal.
+            p = self.status.mark_progress if self.status else 0.0
+            progress = self.status.hold_progress if self.status else 0.0
+            draw_gauge(canvas, res, self._gauge_rect(), p, 1.0, emotion, progress, now)
         if holding:
             label = res.text(self.t("round.hold"), "medium", (255, 255, 255), bold=True)
             pill = label.get_rect(center=(self.view.rect.centerx, self.view.rect.bottom - 44)).inflate(48, 12)

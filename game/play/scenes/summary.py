@@ -25,9 +25,9 @@ class SummaryScene(Scene):
         self.stars_shown = 0
         w, _h = game.size
         self.buttons = ButtonGroup([
-            Button(pygame.Rect(w / 2 - 340, 522, 310, 92), "again", self.t("summary.play_again"), icon="again",
+            Button(pygame.Rect(w / 2 - 390, 512, 360, 92), "again", self.t("summary.play_again"), icon="again",
                    colour=game.theme["good"]),
-            Button(pygame.Rect(w / 2 + 30, 522, 310, 92), "map", self.t("summary.map"), icon="arrow"),
+            Button(pygame.Rect(w / 2 + 30, 512, 360, 92), "map", self.t("summary.map"), icon="arrow"),
         ], focus=1)
 
     def enter(self, now: float) -> None:

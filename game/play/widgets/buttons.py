@@ -29,7 +29,7 @@ class Button:
     action: str
     label: str = ""
     colour: Colour | None = None
-    icon: str | None = None          # "arrow", "again", or None
+    icon: str | None = None          # "arrow", "again" (drawn), a picture in assets/icons ("home"), or None
     enabled: bool = True
 
 
@@ -77,17 +77,54 @@ class ButtonGroup:
             shadow = rect.move(0, 6)
             pygame.draw.rect(surface, lerp_colour(colour, (0, 0, 0), 0.25), shadow, border_radius=rect.height // 2)
             pygame.draw.rect(surface, colour, rect, border_radius=rect.height // 2)
-            x = rect.centerx
-            if button.icon:
-                size = int(rect.height * 0.8)
-                icon = res.shape(("icon", button.icon), (size, size),
-                                 lambda s, name=button.icon: draw_arrow(s, (255, 255, 255), "right" if name == "arrow" else "again"))
-                if button.label:
-                    label = res.text(button.label, "small", (255, 255, 255), bold=True)
-                    total = size + 10 + label.get_width()
-                    surface.blit(icon, (x - total // 2, rect.centery - size // 2))
-                    surface.blit(label, (x - total // 2 + size + 10, rect.centery - label.get_height() // 2))
-                    continue
+            self._draw_face(surface, res, button)
+
+    @staticmethod
+    def _draw_face(surface: pygame.Surface, res: Resources, button: Button) -> None:
+        """The icon and the label, side by side, inside the button (the label takes the
+        biggest size that fits, then two lines)."""
+        rect = button.rect
+        icon = button_icon(res, button.icon, int(rect.height * 0.8)) if button.icon else None
+        if not button.label:
+            if icon is not None:
                 blit_centered(surface, icon, rect.center)
-            elif button.label:
-                blit_centered(surface, res.text(button.label, "small", (255, 255, 255), bold=True), rect.center)
+            return
+        room = rect.width - rect.height // 2 - (icon.get_width() + ICON_GAP if icon is not None else 0)
+        lines = fit_label(res, button.label, room, int(rect.height * 0.9))
+        text_w = max(line.get_width() for line in lines)
+        total = text_w + (icon.get_width() + ICON_GAP if icon is not None else 0)
+        x = rect.centerx - total // 2
+        if icon is not None:
+            surface.blit(icon, (x, rect.centery - icon.get_height() // 2))
+            x += icon.get_width() + ICON_GAP
+        step = lines[0].get_height() * 0.8 if len(lines) > 1 else 0
+        for i, line in enumerate(lines):
+            y = rect.centery + (i - (len(lines) - 1) / 2) * step
+            surface.blit(line, (x + (text_w - line.get_width()) // 2, int(y - line.get_height() / 2)))
+
+
+#: Icons drawn in code; any other icon name is a picture in assets/icons/<name>.png.
+DRAWN_ICONS = ("arrow", "again")
+ICON_GAP = 10
+#: Label sizes tried in turn until one fits the button.
+LABEL_SIZES = ("small", "tiny")
+
+
+def button_icon(res: Resources, name: str, size: int) -> pygame.Surface | None:
+    if name in DRAWN_ICONS:
+        return res.shape(("icon", name), (size, size),
+                         lambda s: draw_arrow(s, (255, 255, 255), "right" if name == "arrow" else "again"))
+    return res.image(res.assets_dir / "icons" / f"{name}.png", (size, size))
+
+
+def fit_label(res: Resources, label: str, width: int, height: int) -> list[pygame.Surface]:
+    """The label in the biggest size that fits `width` on one line, else on two lines."""
+    white = (255, 255, 255)
+    for size in LABEL_SIZES:
+        if res.font(size, bold=True).size(label)[0] <= width:
+            return [res.text(label, size, white, bold=True)]
+    for size in LABEL_SIZES:
+        lines = res.wrapped(label, size, width, white, bold=True)
+        if len(lines) <= 2 and res.font(size, bold=True).get_linesize() * 0.8 * len(lines) <= height:
+            return lines
+    return res.wrapped(label, LABEL_SIZES[-1], width, white, bold=True, max_lines=2)

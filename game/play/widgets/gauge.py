@@ -19,11 +19,16 @@ def draw_gauge(surface: pygame.Surface, res: Resources, rect: pygame.Rect, p: fl
     radius = rect.height // 2
     pygame.draw.rect(surface, theme["gauge_back"], rect, border_radius=radius)
     fill_w = int(rect.width * max(0.0, min(1.0, p)))
-    if fill_w > rect.height // 2:
-        colour = lerp_colour(theme["ink_soft"], theme.emotion(emotion), min(1.0, p / max(threshold, 1e-3)))
-        if p >= threshold:
-            colour = theme["good"]
-        pygame.draw.rect(surface, colour, pygame.Rect(rect.x, rect.y, fill_w, rect.height), border_radius=radius)
+    reached = p >= threshold
+    if fill_w > 0:
+        # the emotion's own colour, brighter as the face nears the mark; green once it is there
+        near = min(1.0, p / max(threshold, 1e-3))
+        colour = theme["good"] if reached else lerp_colour(theme["gauge_back"], theme.emotion(emotion), 0.55 + 0.45 * near)
+        fill = pygame.Rect(rect.x, rect.y, max(fill_w, rect.height), rect.height)
+        clip = surface.get_clip()
+        surface.set_clip(pygame.Rect(rect.x, rect.y, fill_w, rect.height).clip(clip))
+        pygame.draw.rect(surface, colour, fill, border_radius=radius)
+        surface.set_clip(clip)
     pygame.draw.rect(surface, theme["ink"], rect, 4, border_radius=radius)
     if threshold < 1.0:
         mark_x = rect.x + int(rect.width * threshold)
@@ -34,6 +39,8 @@ def draw_gauge(surface: pygame.Surface, res: Resources, rect: pygame.Rect, p: fl
     center = (rect.right + rect.height * 1.05, rect.centery)
     star_r = rect.height * 0.9
     pulse = 1.0 + (0.08 * math.sin(now * 10) if 0 < hold_progress < 1 else 0)
+    if reached:   # at the mark: the goal star lights up, and fills while the face is held
+        pygame.draw.circle(surface, theme["good_light"], center, star_r * 1.12)
     draw_star(surface, center, star_r * pulse, theme["star_empty"], theme["ink"])
     if hold_progress > 0:
         draw_star(surface, center, star_r * pulse * max(0.25, hold_progress), theme["star"])

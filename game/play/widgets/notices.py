@@ -29,15 +29,26 @@ def draw_header(canvas: pygame.Surface, res: Resources, title: str) -> None:
     blit_centered(canvas, res.text(title, "big", theme["ink"], bold=True), (w / 2, 62))
 
 
+#: The caption box holds this many lines; scenes keep their words above the box's top.
+CAPTION_LINES = 3
+
+
+def caption_rect(res: Resources, caption: str, size: tuple[int, int]) -> pygame.Rect:
+    """Where the caption box for `caption` goes on a canvas of `size`."""
+    w, h = size
+    lines = len(res.wrapped(caption, "small", w - 160, bold=True)[:CAPTION_LINES])
+    height = 24 + 42 * lines
+    return pygame.Rect(60, h - height - 14, w - 120, height)
+
+
 def draw_caption(canvas: pygame.Surface, res: Resources, caption: str) -> None:
     """What is being said, in a box along the bottom (up to three lines)."""
     if not caption:
         return
     theme = res.theme
-    w, h = canvas.get_size()
-    lines = res.wrapped(caption, "small", w - 160, theme["ink"], bold=True)[:3]
-    height = 24 + 42 * len(lines)
-    panel = pygame.Rect(60, h - height - 14, w - 120, height)
+    w, _h = canvas.get_size()
+    lines = res.wrapped(caption, "small", w - 160, theme["ink"], bold=True)[:CAPTION_LINES]
+    panel = caption_rect(res, caption, canvas.get_size())
     pygame.draw.rect(canvas, theme["panel"], panel, border_radius=24)
     pygame.draw.rect(canvas, theme["panel_edge"], panel, 5, border_radius=24)
     for i, line in enumerate(lines):
@@ -60,6 +71,26 @@ def draw_face_notice(canvas: pygame.Surface, res: Resources, state: FaceState, t
         icon = res.shape(("eyes",), icon_size, lambda s: draw_eyes(s, white, theme["notice"]))
     else:
         icon = res.shape(("person-light",), icon_size, lambda s: draw_person(s, lerp_colour(white, theme["notice"], 0.1)))
-    blit_centered(canvas, icon, (rect.centerx, rect.centery - 60))
-    for i, line in enumerate(res.wrapped(text, "medium", rect.width - 40, white, bold=True, max_lines=2)):
-        blit_centered(canvas, line, (rect.centerx, rect.centery + 70 + i * 48))
+    lines, step = notice_lines(res, text, rect.width - 48, rect.height - icon.get_height() - NOTICE_GAP - 40)
+    top = rect.centery - (icon.get_height() + NOTICE_GAP + step * len(lines)) / 2
+    blit_centered(canvas, icon, (rect.centerx, top + icon.get_height() / 2))
+    for i, line in enumerate(lines):
+        blit_centered(canvas, line, (rect.centerx, top + icon.get_height() + NOTICE_GAP + step * (i + 0.5)))
+
+
+#: Between the notice's picture and its words.
+NOTICE_GAP = 16
+#: The notice's words take the first size (and up to that many lines) that fits the view.
+NOTICE_SIZES = (("medium", 3, 48), ("small", 4, 38), ("tiny", 5, 30))
+
+
+def notice_lines(res: Resources, text: str, width: int, height: int) -> tuple[list[pygame.Surface], int]:
+    """The notice's words, whole, in the biggest size that fits `width` x `height`: a child's
+    "Ask your teacher" must never be cut to "Ask your…". Returns the lines and their spacing."""
+    white = (255, 255, 255)
+    for size, most, step in NOTICE_SIZES:
+        lines = res.wrapped(text, size, width, white, bold=True)
+        if len(lines) <= most and len(lines) * step <= height:
+            return lines, step
+    size, most, step = NOTICE_SIZES[-1]
+    return res.wrapped(text, size, width, white, bold=True, max_lines=max(1, height // step)), step
