@@ -115,10 +115,19 @@ class Journal:
             return
         fd = self._open()
         payload = "".join(write.to_line() for write in writes).encode("utf-8")
-        written = 0
-        while written < len(payload):
-            written += os.write(fd, payload[written:])
-        os.fsync(fd)
+        size_before = os.fstat(fd).st_size
+        try:
+            written = 0
+            while written < len(payload):
+                written += os.write(fd, payload[written:])
+            os.fsync(fd)
+        except OSError:
+            # A torn line would swallow the next good one on replay: cut it off again.
+            try:
+                os.ftruncate(fd, size_before)
+            except OSError:
+                pass
+            raise
         self._check_in_place(fd)
 
     def _check_in_place(self, fd: int) -> None:

@@ -176,7 +176,7 @@ def test_a_store_closed_while_a_write_hangs_returns_within_its_flush_timeout(ser
     child = store.add_child("Ayu", "")
     session = store.start_session(child.id, "k", "en")
     with hung(server):
-        store.record_attempt(make_attempt(child.id, session, 0))   # its commit now hangs
+        timed("record_attempt", lambda: store.record_attempt(make_attempt(child.id, session, 0)))  # its commit hangs
         _, seconds = timed("close", lambda: store.close(flush_timeout_s=1.0), 2.5)
     print(f"\nclose() with a write stuck on a hung server: {seconds:.2f} s")
     with open_store(url, journal_dir=tmp_path / "j", spare_journal_dir=tmp_path / "s") as again:
