@@ -56,6 +56,10 @@ class ModelCard:
     outputs: tuple[str, ...] = ()
     #: The card's match rule (see game.vision.decision.MatchRule): {"neutral_margin": m}.
     decision: dict = field(default_factory=dict)
+    #: Per output, a factor its probability is multiplied by before the outputs are made to
+    #: sum to one again (a prior shift chosen on val, e.g. for an expression raters rarely
+    #: voted); 1 for outputs it does not name.
+    output_gain: dict[str, float] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -117,9 +121,10 @@ def card_from_dict(data: dict, source: str = "<card>") -> ModelCard:
                                    for k, v in (data.get("level_threshold_scale") or {}).items()},
             outputs=tuple(str(name) for name in (data.get("outputs") or ())),
             decision=dict(data.get("decision") or {}),
+            output_gain={str(k): float(v) for k, v in (data.get("output_gain") or {}).items()},
             extra={k: v for k, v in data.items()
                    if k not in {"labels", "input", "thresholds", "sha256", "output_sums_to_one",
-                                "level_threshold_scale", "outputs", "decision"}},
+                                "level_threshold_scale", "outputs", "decision", "output_gain"}},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(
@@ -128,6 +133,8 @@ def card_from_dict(data: dict, source: str = "<card>") -> ModelCard:
         ) from exc
     if any(not 0.05 <= s <= 1.0 for s in card.level_threshold_scale.values()):
         raise ModelError(f"{source}: level_threshold_scale values must be between 0.05 and 1")
+    if any(name not in card.output_names or not 0.1 <= g <= 10 for name, g in card.output_gain.items()):
+        raise ModelError(f"{source}: output_gain must name outputs of the model, with factors from 0.1 to 10")
     missing = [label for label in card.labels if label not in card.output_names]
     if missing:
         raise ModelError(f"{source}: labels {missing} are not among the model's outputs {list(card.output_names)}")

@@ -45,6 +45,9 @@ class ExpressionClassifier:
                              f"names {len(outputs)}")
         self._batch = int(inp["shape"][0])
         self._columns = {name: i for i, name in enumerate(outputs)}
+        gains = self.card.output_gain
+        self._gains = (np.array([gains.get(name, 1.0) for name in outputs], np.float32)
+                       if gains and len(outputs) > len(self.card.labels) else None)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -67,6 +70,9 @@ class ExpressionClassifier:
             self._interpreter.invoke()
             result[i:i + self._batch] = self._interpreter.get_tensor(self._output_index)
         np.clip(result, 0.0, 1.0, out=result)
+        if self._gains is not None:
+            result *= self._gains
+            result /= np.maximum(result.sum(axis=1, keepdims=True), 1e-12)
         return result
 
     def probabilities(self, faces_u8: np.ndarray, with_neutral: bool = False) -> np.ndarray:

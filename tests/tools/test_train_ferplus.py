@@ -101,6 +101,16 @@ def test_tiny_ferplus_run_exports_a_model_the_game_reads_with_its_rule(ferplus_r
     reading = classifier.classify(np.zeros((48, 48), np.uint8))
     assert set(reading) == {"happy", "sad", "fear", "neutral"}
     assert sum(reading.values()) <= 1 + 1e-5
+    # the fear factor was chosen on val from a sweep, and the game applies whatever the card says
+    assert [row["gain"] for row in card["output_gain_sweep"]] == [1.0, 1.25, 1.5, 2.0, 2.5, 3.0]
+    from game.vision.card import card_from_dict
+
+    faces = fer_data.read_ferplus(data, "val")["faces"][:20]
+    plain = ExpressionClassifier(out / "expression.tflite", card=card_from_dict({**card, "output_gain": {}}))
+    lifted = ExpressionClassifier(out / "expression.tflite", card=card_from_dict({**card, "output_gain": {"fear": 3.0}}))
+    fear = card["outputs"].index("fear")
+    assert (lifted.outputs(faces)[:, fear] > plain.outputs(faces)[:, fear]).all()
+    assert lifted.outputs(faces).sum(axis=1) == pytest.approx(np.ones(20), abs=1e-5)
 
     evaluated = subprocess.run([sys.executable, "tools/evaluate.py", "--model", str(out / "expression.tflite"),
                                 "--data", str(data), "--split", "val", "--json", "-"],
