@@ -40,6 +40,8 @@ SUMMARY_REFRESH_S = 2.0
 STORE_SLOW_S = 1.0
 #: A note other than the store's (speech, camera, a level file) gets this many lines at most.
 NOTE_LINES = 4
+#: A store note too long for the panel in the usual type is drawn at this size (px), whole.
+SMALL_NOTE_PX = 19
 
 
 class TeacherScene(Scene):
@@ -416,12 +418,21 @@ class TeacherScene(Scene):
         texts.extend((str(problem), "ink_soft", False) for problem in game.level_problems[:2])
         return texts
 
-    def _lines(self, texts, width: int, max_lines: int | None = None) -> list[pygame.Surface]:
+    def _lines(self, texts, width: int, max_lines: int | None = None, size: int | str = "tiny") -> list[pygame.Surface]:
         res, theme = self.game.res, self.game.theme
         lines = []
         for text, colour, bold in texts:
-            lines.extend(res.wrapped(text, "tiny", width, theme[colour], bold=bold, max_lines=max_lines))
+            lines.extend(res.wrapped(text, size, width, theme[colour], bold=bold, max_lines=max_lines))
         return lines
+
+    def _store_lines(self, slow: bool, width: int, room: int) -> tuple[list[pygame.Surface], int]:
+        """The store's note, whole, and its line height: in smaller type when the usual size
+        would not fit in `room` pixels (a long path in the message), never cut."""
+        texts = self._store_texts(slow)
+        lines = self._lines(texts, width)
+        if len(lines) * LINE_H <= room:
+            return lines, LINE_H
+        return self._lines(texts, width, size=SMALL_NOTE_PX), SMALL_NOTE_PX + 3
 
     def _draw_summary(self, canvas: pygame.Surface, rect: pygame.Rect) -> None:
         res, theme = self.game.res, self.game.theme
@@ -433,8 +444,8 @@ class TeacherScene(Scene):
         summary = self.summary if child is not None and self.summary_for == child.id else None
         slow = self.reading_since is not None and self.game.now - self.reading_since >= STORE_SLOW_S
         # The store's note is laid out first and kept whole; the progress takes the room above it.
-        store_lines = self._lines(self._store_texts(slow), width)
-        store_top = bottom - len(store_lines) * LINE_H
+        store_lines, store_h = self._store_lines(slow, width, rect.height - 90)
+        store_top = bottom - len(store_lines) * store_h
         if child is not None:
             self.draw_child(canvas, child, (rect.right - 52, rect.y + 48), 34)
             title = res.fitted(self.t("teacher.summary", name=child.name), "small", width - 80, theme["ink"], bold=True)
@@ -457,7 +468,7 @@ class TeacherScene(Scene):
         others = self._lines(self._other_texts(), width, max_lines=NOTE_LINES)
         for line in store_lines:
             canvas.blit(line, (x, store_y))
-            store_y += LINE_H
+            store_y += store_h
         for line in others:
             if store_y + LINE_H > bottom:
                 break
