@@ -82,7 +82,7 @@ class ChooseChildScene(Scene):
             y = self.ROWS_Y[row]
             buttons.append(Button(pygame.Rect(x - r, y - r, 2 * r, 2 * r), f"child:{child.id}", child.name))
         if self._pages() > 1:
-            buttons.append(Button(pygame.Rect(w - 130, 284, 100, 100), "next-page", icon="arrow"))
+            buttons.append(Button(pygame.Rect(w - 112, 284, 96, 96), "next-page", icon="arrow"))   # clear of the fifth picture
         buttons.append(Button(pygame.Rect(24, 14, 92, 92), "welcome", icon="home", colour=self.game.theme["panel"]))
         self.buttons = ButtonGroup(buttons, focus=min(self.buttons.focus, max(0, len(buttons) - 1)))
 
