@@ -417,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--temporary", action="store_true", help="mark the card as a temporary stand-in model")
     parser.add_argument("--ablation", nargs="+", default=None, metavar="CHECKPOINTS",
                         help="checkpoint folders of the runs to list in the card's ablation table")
+    parser.add_argument("--no-export", action="store_true",
+                        help="stop after training (an ablation row: its figures are in the checkpoint folder)")
     parser.add_argument("--export-only", action="store_true",
                         help="skip training: export the best checkpoint so far (e.g. a stand-in while training runs)")
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
@@ -481,6 +483,9 @@ def main(argv: list[str] | None = None) -> int:
         run = json.loads(run_path.read_text())
         run["minutes"] = round(sum(r.get("seconds", 0.0) for r in history) / 60, 1)
         write_json_atomically(run_path, run)
+        if args.no_export:
+            print(f"trained; the best epoch's weights are in {checkpoints} (--export-only exports them)")
+            return 0
 
     # Export from a float32 copy: the weights are float32 either way, and the shipped graph
     # must not carry bfloat16 casts.
