@@ -109,7 +109,7 @@ def test_the_source_remakes_the_committed_pictures(tmp_path):
     made = make_all(tmp_path, fonts=False)
     names = {p.relative_to(tmp_path).as_posix() for p in made}
     committed = {p.relative_to(ASSETS).as_posix() for folder in ("faces", "avatars", "icons", "sounds")
-                 for p in (ASSETS / folder).iterdir()}
+                 for p in (ASSETS / folder).rglob("*") if p.is_file()}
     assert names == committed
     for name in sorted(n for n in names if n.endswith(".png")):
         ours = pygame.surfarray.array3d(picture(tmp_path / name)).astype(float)

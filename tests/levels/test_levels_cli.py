@@ -55,7 +55,10 @@ def test_new_writes_a_level_that_passes_and_never_overwrites(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     created = folder / "happy-animals.toml"
     text = created.read_text(encoding="utf-8")
-    assert 'emotion = "fear"' in text and 'after = "more-stories"' in text
+    from game.levels import DEFAULT_ASSETS_DIR, load_levels
+
+    last = max(load_levels(folder, DEFAULT_ASSETS_DIR).levels, key=lambda level: level.order)
+    assert 'emotion = "fear"' in text and f'after = "{last.id}"' in text   # after the last level
     check = emotion_game("levels", "check", str(folder))
     assert check.returncode == 0, check.stdout
     created.write_text(text + "# my edits\n", encoding="utf-8")
