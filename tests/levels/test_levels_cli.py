@@ -50,14 +50,14 @@ def test_check_of_one_file_and_of_a_missing_folder(tmp_path):
 
 
 def test_new_writes_a_level_that_passes_and_never_overwrites(tmp_path):
+    from game.levels import DEFAULT_ASSETS_DIR, load_levels
+
     folder = copy_levels(tmp_path / "levels")
+    last = max(load_levels(folder, DEFAULT_ASSETS_DIR).levels, key=lambda level: level.order)
     done = emotion_game("levels", "new", "happy-animals", "--dir", str(folder), "--emotion", "fear")
     assert done.returncode == 0, done.stdout + done.stderr
     created = folder / "happy-animals.toml"
     text = created.read_text(encoding="utf-8")
-    from game.levels import DEFAULT_ASSETS_DIR, load_levels
-
-    last = max(load_levels(folder, DEFAULT_ASSETS_DIR).levels, key=lambda level: level.order)
     assert 'emotion = "fear"' in text and f'after = "{last.id}"' in text   # after the last level
     check = emotion_game("levels", "check", str(folder))
     assert check.returncode == 0, check.stdout
