@@ -62,6 +62,10 @@ EMOTIONS: tuple[Emotion, ...] = (
 EMOTION_NAMES: tuple[str, ...] = tuple(e.name for e in EMOTIONS)
 
 
+#: The emotions' names in their declared order (what the model card and the store use).
+EMOTION_NAMES: tuple[str, ...] = tuple(e.name for e in EMOTIONS)
+
+
 def emotion(name: str) -> Emotion:
     """The declared emotion called `name` (KeyError names the known ones)."""
     for candidate in EMOTIONS:

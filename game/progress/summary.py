@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from game.progress.model import Attempt, Child
+from game.vocabulary import EMOTION_NAMES
 
 #: The emotions the game teaches, in the order teachers see them. Other labels a level may
 #: use are listed after these.
-GAME_EMOTIONS = ("happy", "sad", "fear")
+GAME_EMOTIONS = EMOTION_NAMES
 
 #: An emotion needs this many tries (matched or timed out) before we compare it with the
 #: others: one unlucky round should not label a child.

@@ -16,13 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from game.resources import models_dir
+from game.vocabulary import EMOTION_NAMES
 
 #: Where the shipped model lives (the repository's models/, or inside an installed wheel).
 MODELS_DIR = models_dir()
 DEFAULT_MODEL = MODELS_DIR / "expression.tflite"
 
-#: The three emotions the game teaches, in the order the shipped model outputs them.
-GAME_LABELS = ("happy", "sad", "fear")
+#: The emotions the game teaches (declared once in game.vocabulary), the order a model
+#: trained for the game outputs them in.
+GAME_LABELS = EMOTION_NAMES
 
 #: The output that says "none of these": a calm face.
 NEUTRAL = "neutral"
