@@ -578,9 +578,11 @@ class Store:
             self._lock.notify_all()
             if not wait:
                 return
+            # A failure counts once the store thread is done with its try, so the next write
+            # finds it idle and tries again itself when the back-off allows.
             answered = self._lock.wait_for(
-                lambda: write not in self._pending or self._failures != failures or self._closed,
-                SUBMIT_WAIT_S)
+                lambda: write not in self._pending or self._closed
+                or (self._failures != failures and not self._in_flight), SUBMIT_WAIT_S)
             if not answered:
                 self._healthy = False   # slow: the next writes do not wait for it
 
