@@ -17,12 +17,19 @@ and closing down are not the soak; `startup_s` says how long start-up took). The
 - threads: min and max over the whole run and after the warm-up;
 - attempts_recorded (what the game handed to the store) against attempts_stored (rows in the
   database afterwards) and attempts_lost; the same for level results;
-- frames drawn, UI frame times, frames the vision worker processed, the scenes it went through.
+- frames drawn, UI frame times, frames the vision worker processed, the scenes it went through;
+- with `--tracemalloc N`, what grew between the end of the warm-up and the end of the run:
+  the N source lines whose Python allocations grew most (tracemalloc), the object types whose
+  count grew most, and the sizes of the game's caches (text, pictures, voices, frame times)
+  at both moments. tracemalloc costs time and memory of its own, so the RSS figures of such a
+  run are not the kiosk's; use it to find a leak, then measure without it.
 
 The driver does what a child and a teacher would: it picks the next level on the map (all
-shipped levels in turn), taps "map" on the summary, and picks the child again if the kiosk
-went back to the welcome screen. Everything else (rounds, celebrations, "try again?" screens
-moving on by themselves, speech) is the game's own doing. Calibration is off (see run_game).
+shipped levels in turn, but those for two friends side by side: the made video shows one
+face), taps a face in a recognise round (the right one three times in four), taps "map" on the
+summary, and picks the child again if the kiosk went back to the welcome screen. Everything
+else (rounds, celebrations, "try again?" screens moving on by themselves, speech) is the
+game's own doing. Calibration is off (see run_game).
 """
 
 from __future__ import annotations
@@ -50,6 +57,8 @@ VIDEO_FPS = 15.0
 #: How long the driver lets the summary stars show before it taps "map".
 SUMMARY_LOOK_S = 2.5
 MAP_LOOK_S = 1.0
+#: How long the child looks at a recognise round's faces before tapping one.
+RECOGNISE_LOOK_S = 1.5
 #: The game loop runs in slices this long; between them the driver looks at the scene.
 SLICE_S = 0.5
 
@@ -155,7 +164,7 @@ def summarise(samples: list[tuple[float, float, int]], seconds: float, warmup_s:
 
 def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL, model: Path | None = None,
              fps: int = 60, sample_s: float = 5.0, warmup_s: float | None = None, mute: bool = False,
-             log=print) -> dict:
+             tracemalloc_top: int = 0, log=print) -> dict:
     """Make the video, run the game for `minutes` in a child process, measure, and report."""
     seconds = minutes * 60.0
     warmup_s = min(300.0, 0.25 * seconds) if warmup_s is None else warmup_s
@@ -178,6 +187,8 @@ def run_soak(minutes: float, *, workdir: Path, data_dir: Path = DEFAULT_FER_VAL,
         command += ["--model", str(model)]
     if mute:
         command.append("--mute")
+    if tracemalloc_top > 0:
+        command += ["--tracemalloc", str(tracemalloc_top), "--warmup-s", str(warmup_s)]
     log(f"soak: {minutes:g} min, video {video}, model {model or 'none (detection only)'}, db {db}")
     stderr_path = workdir / "game.stderr"
     with open(stderr_path, "w") as stderr:
@@ -247,6 +258,76 @@ class CountingStore:
         return getattr(self._store, name)
 
 
+def type_counts() -> dict[str, int]:
+    """How many objects of each type the garbage collector tracks (what a leak piles up)."""
+    import gc
+
+    counts: dict[str, int] = {}
+    for obj in gc.get_objects():
+        name = type(obj).__qualname__
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def game_cache_sizes(game) -> dict[str, int]:
+    """The sizes of the game's caches and kept lists: each must stop growing after the warm-up."""
+    return {**{f"res.{name}": size for name, size in game.res.cache_sizes().items()},
+            "audio.voices": game.audio.cache_size(), "frame_times": game.frame_times.kept(),
+            "notes": len(game.notes)}
+
+
+class GrowthProbe:
+    """tracemalloc snapshots at the end of the warm-up and at the end: what grew in between."""
+
+    def __init__(self, top: int, warmup_s: float):
+        import tracemalloc
+
+        self.top, self.warmup_s = top, warmup_s
+        self._tracemalloc = tracemalloc
+        self._first = None
+        self._first_types: dict[str, int] = {}
+        self._first_caches: dict[str, int] = {}
+        tracemalloc.start(1)
+
+    def poll(self, played_s: float, game) -> None:
+        if self._first is None and played_s >= self.warmup_s:
+            self._first = self._tracemalloc.take_snapshot()
+            self._first_types, self._first_caches = type_counts(), game_cache_sizes(game)
+
+    def report(self, game) -> dict:
+        tracemalloc = self._tracemalloc
+        filters = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen *>")]
+        last = tracemalloc.take_snapshot().filter_traces(filters)
+        current, peak = tracemalloc.get_traced_memory()
+        report: dict = {"traced_mb": round(current / 2**20, 1), "traced_peak_mb": round(peak / 2**20, 1),
+                        "caches_at_end": game_cache_sizes(game), "newest_texts": game.res.newest_texts(15)}
+        if self._first is None:
+            report["note"] = "the run ended before the warm-up did: nothing to compare"
+            return report
+        grown = last.compare_to(self._first.filter_traces(filters), "lineno")
+        report["top_growth"] = [
+            {"where": f"{stat.traceback[0].filename}:{stat.traceback[0].lineno}",
+             "size_diff_kb": round(stat.size_diff / 1024, 1), "size_kb": round(stat.size / 1024, 1),
+             "count_diff": stat.count_diff}
+            for stat in grown[:self.top]]
+        types_now = type_counts()
+        growth = sorted(((types_now.get(name, 0) - self._first_types.get(name, 0), name)
+                         for name in set(types_now) | set(self._first_types)), reverse=True)
+        report["object_types_grown"] = {name: diff for diff, name in growth[:self.top] if diff > 0}
+        report["caches_after_warmup"] = self._first_caches
+        return report
+
+
+def tap_at(game, canvas_pos: tuple[int, int]):
+    """A mouse press where `canvas_pos` shows in the window (the canvas may be letterboxed)."""
+    import pygame
+
+    area = game.screen.area
+    x = area.x + canvas_pos[0] * area.width / game.size[0]
+    y = area.y + canvas_pos[1] * area.height / game.size[1]
+    return pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(int(x), int(y)), button=1)
+
+
 def run_game(args: argparse.Namespace) -> int:
     """The child process: build the game as `emotion-game play` does (game.play.build, so the
     same round rules from the same model card) and keep it playing."""
@@ -262,12 +343,15 @@ def run_game(args: argparse.Namespace) -> int:
     options = GameOptions(camera=args.video, loop_video=True, window="windowed", kiosk=True, mute=args.mute,
                           model=Path(args.model) if args.model else None, store=store, kiosk_name="soak",
                           speech_cache_dir=Path(args.workdir) / "speech", calibrate=False)
+    probe = GrowthProbe(args.tracemalloc, args.warmup_s or 0.0) if args.tracemalloc else None
     game = build_game(options)
-    levels, camera, speech = game.levels, game.camera, game.speech
+    camera, speech = game.camera, game.speech
+    levels = [level for level in game.levels if getattr(level, "players", 1) == 1]   # one face in the video
     child = store.get_or_create_child("Soak")
     game.choose_child(child)
 
     levels_started = 0
+    taps = 0
     scenes: dict[str, int] = {}
     last_scene = None
     scene_since = time.monotonic()
@@ -285,12 +369,22 @@ def run_game(args: argparse.Namespace) -> int:
             if name == "map" and looked >= MAP_LOOK_S:
                 game.start_level(levels[levels_started % len(levels)])
                 levels_started += 1
+            elif name == "recognise" and scene.phase == "ask" and looked >= RECOGNISE_LOOK_S:
+                taps += 1
+                right = [i for i, choice in enumerate(scene.choices) if choice.emotion == scene.round.emotion]
+                wrong = [i for i in range(len(scene.choices)) if i not in right]
+                index = wrong[0] if taps % 4 == 0 and wrong else right[0]
+                pygame.event.post(tap_at(game, scene.buttons.buttons[index].rect.center))
+                scene_since = time.monotonic()      # one tap, then look again
             elif name == "summary" and looked >= SUMMARY_LOOK_S:
                 pygame.event.post(enter)            # the focused button is "map"
             elif name in ("welcome", "choose"):
                 game.choose_child(child)            # the kiosk timed out to the welcome screen
+            if probe is not None:
+                probe.poll(time.monotonic() - began, game)
     finally:
         Path(args.result).with_suffix(".closing").write_text(f"{time.monotonic()}\n")
+        growth = probe.report(game) if probe is not None else None
         frames_processed = camera.worker.frames_processed if camera.worker else 0
         worker_error = camera.error
         frame_stats = game.frame_stats()
@@ -304,10 +398,12 @@ def run_game(args: argparse.Namespace) -> int:
             "pending_at_close": pending, "store_note": store_note,
             "frames_drawn": frame_stats.get("frames", 0), "ui": frame_stats,
             "vision_frames_processed": frames_processed, "vision_error": worker_error,
-            "levels_started": levels_started, "scenes_entered": scenes,
+            "levels_started": levels_started, "recognise_taps": taps, "scenes_entered": scenes,
             "speech_error": speech.error, "game_notes": game.notes[-10:],
             "played_s": round(time.monotonic() - began, 1),
         }
+        if growth is not None:
+            result["tracemalloc"] = growth
         Path(args.result).write_text(json.dumps(result, indent=2))
     return 0
 
@@ -325,6 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup-s", type=float, default=None,
                         help="samples before this are left out of the slope (default: a quarter of the run, max 300)")
     parser.add_argument("--mute", action="store_true", help="no speech synthesis")
+    parser.add_argument("--tracemalloc", type=int, default=0, metavar="N",
+                        help="report the N source lines and object types that grew most after the warm-up, "
+                             "and the game's cache sizes (slows the game; RSS figures then include tracemalloc's own)")
     # the child process
     parser.add_argument("--game", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=None, help=argparse.SUPPRESS)
@@ -345,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="emotion-game-soak-"))
     report = run_soak(args.minutes, workdir=workdir, data_dir=data, model=Path(args.model) if args.model else None,
                       fps=args.fps, sample_s=args.sample_s, warmup_s=args.warmup_s, mute=args.mute,
-                      log=lambda text: print(text, file=sys.stderr, flush=True))
+                      tracemalloc_top=args.tracemalloc, log=lambda text: print(text, file=sys.stderr, flush=True))
     text = json.dumps(report, indent=2)
     if args.out:
         Path(args.out).write_text(text)
