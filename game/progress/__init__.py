@@ -4,7 +4,11 @@
     store = open_store()               # SQLite in the user-data folder; or "postgresql://..."
     child = store.get_or_create_child("Ana", avatar="cat")
     session = store.start_session(child.id, kiosk="room-1", lang="en")
-    store.record_attempt(Attempt(...))  # committed now, or buffered and retried; never raises
+    store.record_attempt(Attempt(...))  # journalled, then committed; never raises
+    store.status().message             # the teacher note, complete (None when all is well)
+
+While the database is away the kiosk uses `store.play_children()` and
+`store.child_for_play(name)` (see game.progress.store).
 
 Only the dataclasses are imported eagerly; the store (SQLAlchemy) loads on first use so that
 `emotion-game levels check` and other light commands stay fast.
@@ -14,14 +18,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from game.progress.model import OUTCOMES, Attempt, Child, ProgressError
+from game.progress.model import OUTCOMES, Attempt, Child, InvalidChildName, ProgressError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from game.progress.store import Store
 
-__all__ = ["open_store", "Store", "Attempt", "Child", "default_db_url", "ProgressError", "OUTCOMES"]
+__all__ = ["open_store", "Store", "Attempt", "Child", "default_db_url", "ProgressError",
+           "InvalidChildName", "OUTCOMES"]
 
 
 def open_store(url: str | None = None, *, journal_dir: "Path | str | None" = None,
