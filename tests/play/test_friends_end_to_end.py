@@ -27,7 +27,7 @@ from tests.play.harness import clear_face, model_path, scene_checked_picker
 LEVEL_ID = "faces-with-a-friend"
 FPS = 15.0
 START_S = 2.0                 # the game's start-up and the two sessions before the first prompt
-FRIEND_LATE_S = 4.0           # Budi sits down this long into the video
+FRIEND_LATE_S = 6.5           # Budi sits down this long into the video (well into the first round)
 MATCH_S = 3.5                 # a generous time from the first frame of a face to the pair's match
 
 

@@ -86,11 +86,19 @@ class FriendsRoundScene(Scene):
         self.handing_on = False               # the next round (or a new try) takes the pair over
 
     @property
+    def screenshot_after_s(self) -> float:
+        """A picture of the cheer or the stars once they have popped in (from the phase's start)."""
+        settle = {"cheer": 0.8, "summary": 0.4 * MAX_STARS + 0.4}.get(self.phase, 0.3)
+        return self.phase_at - self.entered_at + settle
+
+    @property
     def screenshot_key(self) -> str:
         if self.phase == "play" and self.notice is not None:
             return "friends-" + "-".join(str(part) for part in self.notice[:1])
-        if self.phase == "play" and self.status is not None and any(
-                s.hold_progress > 0 for s in self.status.sides.values()):
+        holds = [s.hold_progress > 0 for s in self.status.sides.values()] if self.status is not None else []
+        if self.phase == "play" and holds and all(holds):
+            return "friends-together"
+        if self.phase == "play" and any(holds):
             return "friends-holding"
         return f"friends-{self.phase}"
 
@@ -135,7 +143,7 @@ class FriendsRoundScene(Scene):
             in_row = min(4, len(self.children) - row * 4)
             x = w / 2 + (col - (in_row - 1) / 2) * 230
             buttons.append(Button(pygame.Rect(x - 80, 170 + row * 230, 160, 160), f"child:{child.id}", child.name))
-        buttons.append(Button(pygame.Rect(40, 600, 96, 96), "back", icon="arrow", colour=self.game.theme["ink_soft"]))
+        buttons.append(Button(pygame.Rect(w - 116, 14, 92, 92), "back", icon="home", colour=self.game.theme["panel"]))
         self.buttons = ButtonGroup(buttons)
         self.game.audio.say(self.t("friends.pick_spoken") if self.children else self.t("friends.pick_empty"))
 
@@ -316,9 +324,9 @@ class FriendsRoundScene(Scene):
                             else self.t("summary.stars_zero"))
         w, _h = self.game.size
         self.buttons = ButtonGroup([
-            Button(pygame.Rect(w / 2 - 340, 560, 310, 92), "again", self.t("summary.play_again"), icon="again",
+            Button(pygame.Rect(w / 2 - 340, 522, 310, 92), "again", self.t("summary.play_again"), icon="again",
                    colour=self.game.theme["good"]),
-            Button(pygame.Rect(w / 2 + 30, 560, 310, 92), "map", self.t("summary.map"), icon="arrow"),
+            Button(pygame.Rect(w / 2 + 30, 522, 310, 92), "map", self.t("summary.map"), icon="arrow"),
         ], focus=1)
 
     def _to_map(self) -> None:
@@ -559,8 +567,8 @@ class FriendsRoundScene(Scene):
                 draw_star(canvas, (x, y), 70 * scale, theme["star"], theme["ink"])
         self._draw_pair(canvas, (w / 2, 250), 80, 420)
         title = self.level.title.get(self.game.settings.lang)
-        blit_centered(canvas, res.text(title, "small", theme["ink_soft"], bold=True), (w / 2, 420))
-        blit_centered(canvas, res.text(f"{self.score.points}", "big", theme["accent_dark"], bold=True), (w / 2, 480))
+        blit_centered(canvas, res.text(title, "small", theme["ink_soft"], bold=True), (w / 2, 400))
+        blit_centered(canvas, res.text(f"{self.score.points}", "big", theme["accent_dark"], bold=True), (w / 2, 456))
         self.buttons.draw(canvas, res, now)
 
     def _picture(self, size: tuple[int, int]) -> pygame.Surface:
