@@ -57,11 +57,11 @@ class Game:
         self.rules = rules
         self.phrases = phrases
         self.theme = theme
-        self.res = Resources(theme, assets_dir)
         self.levels = list(levels)
         self.level_problems = list(level_problems or [])
         self.labels = labels
         self.notes: list[str] = []            # problems a teacher should see (speech, store, camera)
+        self.res = Resources(theme, assets_dir, notes=self.notes)
         self.gate = gate or TeacherGate(TeacherPin(), PinLock())   # default: a PIN chosen here, kept in memory
         self.store = StoreLink(store)
         self.session = Session(self.store, self.notes)

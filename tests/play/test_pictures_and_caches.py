@@ -149,3 +149,27 @@ def test_the_oldest_frame_times_give_way():
     stats = times.stats()
     assert stats["frames"] == 120_000 and stats["frames_timed"] == 50_000
     assert stats["ui_frame_ms_max"] == 2.0            # only the newest 50,000 are kept
+
+
+def test_the_kiosk_shows_a_stand_in_for_a_huge_avatar_at_once_and_tells_the_teacher(tmp_path, huge_png):
+    from game.progress import open_store
+    from tests.faults.kiosk import two_levels
+    from tests.play.harness import Driver, make_game
+
+    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
+    store.add_child("Ana", str(huge_png))           # a picture file given as the child's avatar
+    game = make_game(store, two_levels(tmp_path / "levels"))
+    driver = Driver(game)
+    try:
+        game.replace("welcome")
+        driver.run(0.5)
+        began = time.perf_counter()
+        driver.press(pygame.K_RETURN)                # the children's pictures
+        driver.run(0.5)
+        took = time.perf_counter() - began
+        assert game.scene.name == "choose", game.scene.name
+        assert took < 3.0, f"{took:.1f} s to show the children"
+        assert any("huge.png" in note and "too big" in note for note in game.notes), game.notes
+    finally:
+        game.close()
+        store.close()

@@ -103,9 +103,11 @@ def find_font_files(assets_dir: Path) -> tuple[Path | None, Path | None]:
 class Resources:
     """Fonts, rendered text and scaled pictures, each made once and reused."""
 
-    def __init__(self, theme: Theme, assets_dir: Path, text_cache_size: int = TEXT_CACHE_SIZE):
+    def __init__(self, theme: Theme, assets_dir: Path, text_cache_size: int = TEXT_CACHE_SIZE,
+                 notes: list[str] | None = None):
         self.theme = theme
         self.assets_dir = assets_dir
+        self.notes = notes                    # where a teacher sees problems (the teacher area), if given
         self.font_files = find_font_files(assets_dir)
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._text = BoundedCache(text_cache_size, TEXT_CACHE_BYTES)
@@ -210,6 +212,8 @@ class Resources:
                 problem = f"picture {name} cannot be read ({exc})"
         if problem is not None:
             self._problems.append(problem)
+            if self.notes is not None:
+                self.notes.append(problem)
             print(f"emotion-game: {problem}", file=sys.stderr)
             source = None
         return self._pictures.remember(name, source)
