@@ -12,8 +12,10 @@ from game.play.play_settings import PlaySettings
 from game.speech import Speech
 
 #: Decoded voice lines kept in memory (about 2 MB each): enough for a level's prompts and
-#: cheers; older ones are decoded again from the disk cache when needed.
+#: cheers; older ones are decoded again from the disk cache when needed. Bounded by their
+#: decoded size too, so a few long stories cannot hold much more.
 VOICE_CACHE_SIZE = 16
+VOICE_CACHE_BYTES = 32 * 2**20
 VOICE_CHANNEL = 7
 
 
@@ -25,6 +27,7 @@ class Audio:
         self.voice_channel = None
         self._sounds: dict[str, Any] = {}
         self._voices: dict[Path, Any] = {}
+        self._voice_bytes: dict[Path, int] = {}
         if pygame.mixer.get_init():
             pygame.mixer.set_num_channels(VOICE_CHANNEL + 1)
             self.voice_channel = pygame.mixer.Channel(VOICE_CHANNEL)
@@ -37,6 +40,10 @@ class Audio:
     def cache_size(self) -> int:
         """Decoded voice lines held in memory."""
         return len(self._voices)
+
+    def cache_bytes(self) -> int:
+        """Their decoded size."""
+        return sum(self._voice_bytes.values())
 
     def sound(self, name: str) -> None:
         if self.settings.muted or not pygame.mixer.get_init():
@@ -70,8 +77,22 @@ class Audio:
             except pygame.error as exc:
                 self.notes.append(f"speech audio: {exc}")
                 return
-            while len(self._voices) >= VOICE_CACHE_SIZE:
-                self._voices.pop(next(iter(self._voices)))  # oldest first; its WAV stays cached on disk
+            size = decoded_bytes(voice)
+            while self._voices and (len(self._voices) >= VOICE_CACHE_SIZE
+                                    or self.cache_bytes() + size > VOICE_CACHE_BYTES):
+                oldest = next(iter(self._voices))   # oldest first; its WAV stays cached on disk
+                self._voices.pop(oldest)
+                self._voice_bytes.pop(oldest)
             self._voices[ready.wav_path] = voice
+            self._voice_bytes[ready.wav_path] = size
         voice.set_volume(self.settings.volume)
         self.voice_channel.play(voice)
+
+
+def decoded_bytes(sound: Any) -> int:
+    """The memory a decoded sound holds: its length in the mixer's own format."""
+    mixer = pygame.mixer.get_init()
+    if mixer is None:
+        return 0
+    frequency, sample_format, channels = mixer
+    return int(sound.get_length() * frequency * channels * (abs(sample_format) // 8))
