@@ -481,6 +481,8 @@ class FriendsRoundScene(Scene):
                 frame = frame.inflate(frame.width * 0.25, frame.height * 0.3).clip(self.view.rect)
                 colour = theme["good"] if holding[RIGHT] else theme[SIDE_COLOURS[RIGHT]]
                 pygame.draw.rect(canvas, colour, frame, 9, border_radius=max(12, frame.width // 5))
+                for corner in (frame.topleft, frame.topright):
+                    draw_star(canvas, corner, 20 + 3 * math.sin(now * 4), theme["star"], theme["ink"])
         # each child's name over their face, so they know which gauge is theirs
         if self.friends is not None:
             for side, reading in readings.items():
