@@ -51,8 +51,8 @@ EXAMPLES = {
     "picture": 'picture = "faces/happy-1.png"',
     "story": 'story = { en = "...", id = "..." }',
     "unlock": 'unlock = { after = "meet-happy" }',
-}
     "choices": 'choices = ["happy", "sad"]',
+}
 
 #: tomllib's messages, said for someone who has never heard of TOML.
 TOML_MESSAGES = (
@@ -315,11 +315,11 @@ def _validation_problems(exc: ValidationError, file: Path, lines: dict[KeyPath, 
         if error["type"] == "missing" and len(loc) == 3 and loc[2] == "speech" and loc[:2] in no_prompt:
             continue
         message, suggestion = _translate(error, loc)
-        shown = loc
         ctx = error.get("ctx") or {}
         if loc == ("rounds",) and "round" in ctx:
             # a rule of the level about one round (choices and the mode): point at that round
             loc = ("rounds", ctx["round"], ctx["key"])
+        shown = loc
         if len(loc) >= 3 and loc[0] == "rounds" and isinstance(loc[1], int) and (loc[1], loc[2]) in copied:
             if loc[2] == "speech":
                 shown = (*loc[:2], "prompt", *loc[3:])
