@@ -272,7 +272,8 @@ def type_counts() -> dict[str, int]:
 def game_cache_sizes(game) -> dict[str, int]:
     """The sizes of the game's caches and kept lists: each must stop growing after the warm-up."""
     return {**{f"res.{name}": size for name, size in game.res.cache_sizes().items()},
-            "audio.voices": game.audio.cache_size(), "frame_times": game.frame_times.kept(),
+            "audio.voices": game.audio.cache_size(), "audio.voices_kb": game.audio.cache_bytes() // 1024,
+            "frame_times": game.frame_times.kept(),
             "notes": len(game.notes)}
 
 
