@@ -73,6 +73,9 @@ def test_a_20000_pixel_png_is_refused_by_its_header_quickly_and_named(res, huge_
     assert took < 0.5, f"{took:.2f} s: the picture was decoded"
     assert rss_mb() - before < 50, "the picture was decoded"
     assert len(res.problems) == 1, res.problems                 # named once, not once per size
+    for i in range(text_module.PICTURE_CACHE_SIZE + 1):        # other pictures push it out of the cache
+        res.picture(write_png(huge_png.parent / f"small-{i}.png", 20, 20))
+    assert res.image(huge_png, (40, 40)) is None and len(res.problems) == 1, res.problems   # and still once
     assert "huge.png" in res.problems[0] and "20000 x 20000" in res.problems[0]
 
 

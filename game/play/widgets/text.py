@@ -116,6 +116,7 @@ class Resources:
         self._images = BoundedCache(SCALED_CACHE_SIZE, SCALED_CACHE_BYTES)
         self._shapes = BoundedCache(SHAPE_CACHE_SIZE, SHAPE_CACHE_BYTES)
         self._problems: collections.deque[str] = collections.deque(maxlen=PROBLEMS_KEPT)
+        self._named: set[str] = set()         # pictures whose problem was told already
         #: False while a screenshot is drawn: the camera view shows a stand-in, not the child
         #: (children's faces never reach the disk unless a teacher asks for it).
         self.show_camera = True
@@ -211,10 +212,12 @@ class Resources:
             except (pygame.error, OSError, ValueError, MemoryError) as exc:
                 problem = f"picture {name} cannot be read ({exc})"
         if problem is not None:
-            self._problems.append(problem)
-            if self.notes is not None:
-                self.notes.append(problem)
-            print(f"emotion-game: {problem}", file=sys.stderr)
+            if name not in self._named:       # once a file, though it may be tried again after eviction
+                self._named.add(name)
+                self._problems.append(problem)
+                if self.notes is not None:
+                    self.notes.append(problem)
+                print(f"emotion-game: {problem}", file=sys.stderr)
             source = None
         return self._pictures.remember(name, source)
 
