@@ -29,6 +29,7 @@ import numpy as np
 
 from game.vision.card import GAME_LABELS
 from game.vision.classifier import ExpressionClassifier, default_card
+from game.vision.decision import readings
 from tools import fer_data, metrics
 
 
@@ -154,14 +155,13 @@ def ferplus_figures(full: np.ndarray, names, data: dict, rule, scale: dict) -> d
     for key in figures:
         for drop in ("thresholds_keep90", "level_threshold_scale"):
             figures[key].pop(drop, None)
-    read = [n for n in names if n in GAME_LABELS or n == "neutral"]
     top = fer_data.top_vote(data["votes"], tuple(c for c in fer_data.FERPLUS_TO_CLASS.values()))
-    groups = {g: {n: full[top == g, names.index(n)] for n in read}
+    groups = {g: readings(full[top == g], names, GAME_LABELS)
               for g in ("happy", "sad", "fear", "neutral", "angry", "surprise") if (top == g).any()}
     figures["accept_at"] = metrics.game_figures(rule, scale, groups)
     figures["neutral_false_accept"] = {label: figures["accept_at"]["0.5"][label]["neutral"] for label in GAME_LABELS}
-    by_label = {g: {n: full[data["fer2013"] == g, names.index(n)] for n in read}
-                for g in GAME_LABELS + ("neutral",) if (data["fer2013"] == g).any()}
+    by_label = {g: readings(full[data["fer2013"] == g], names, GAME_LABELS)
+                for g in GAME_LABELS + ("neutral", "angry", "surprise") if (data["fer2013"] == g).any()}
     figures["accept_at_fer2013_labels"] = metrics.game_figures(rule, scale, by_label)
     every = tuple(fer_data.FERPLUS_TO_CLASS.values())
     if set(every) <= set(names):
@@ -183,7 +183,8 @@ def evaluate_ferplus(model_path, root, split: str, card=None) -> dict:
     rule = MatchRule.from_card(classifier.card)
     scale = {label: classifier.card.level_threshold(label, 1.0) for label in GAME_LABELS}
     result = ferplus_figures(full, classifier.card.output_names, data, rule, scale)
-    result.update({"n": int(len(full)), "rule": {"neutral_margin": rule.neutral_margin, "scale": scale}})
+    result.update({"n": int(len(full)), "rule": {"neutral_margin": rule.neutral_margin,
+                                                 "lead_others": rule.lead_others, "scale": scale}})
     return result
 
 
@@ -203,15 +204,14 @@ def fer_peer_outputs(faces: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     return np.asarray(detector._classify_emotions((resized / 255.0 - 0.5) * 2.0)), names
 
 
-def evaluate_fer_peer_ferplus(root, split: str, margin: float) -> dict:
+def evaluate_fer_peer_ferplus(root, split: str, margin) -> dict:
     from game.vision.decision import MatchRule
 
     data = usable_ferplus(root, split)
     full, names = fer_peer_outputs(data["faces"])
-    rule = MatchRule(neutral_margin=margin, uses_neutral=True)
+    rule = MatchRule(neutral_margin=margin, uses_neutral=True, lead_others=True)
     top = fer_data.top_vote(data["votes"], tuple(fer_data.FERPLUS_TO_CLASS.values()))
-    scale = {label: metrics.calibrate_scale(rule, {n: full[top == label, names.index(n)]
-                                                   for n in GAME_LABELS + ("neutral",)}, label)
+    scale = {label: metrics.calibrate_scale(rule, readings(full[top == label], names, GAME_LABELS), label)
              for label in GAME_LABELS}
     result = ferplus_figures(full, names, data, rule, scale)
     result.update({"n": int(len(full)), "rule": {"neutral_margin": margin, "scale": scale}})

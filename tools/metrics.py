@@ -175,27 +175,31 @@ def written_for_rate(readings: dict, label: str, t: float, game_labels=("happy",
 
 def calibrate_scale(rule, true_readings: dict, label: str, at=LEVEL_THRESHOLDS, floor: float = 0.05) -> float:
     """The factor s for `label` so that a level's threshold t, used as the mark t*s under
-    `rule`, passes the share of true faces it passes on the written-for reading (mean over t).
-
-    Under the rule a face passes when p >= mark and it clears the neutral condition; so the
-    mark is the quantile of p among the faces that clear it. When the neutral condition alone
-    already refuses more faces than the level intended, the mark drops to the floor."""
+    `rule`, keeps the share of true faces it was written for (its pass rate on the three game
+    outputs renormalised to sum to one) among the faces the rule's other conditions let
+    through (leading neutral and the other expressions): so a higher level threshold is
+    still a harder level, whatever those conditions already refuse. Mean over t."""
     p = np.asarray(true_readings[label], float)
     if p.size == 0:
         return 1.0
-    clears = rule_progress(rule, true_readings, label, floor * min(at)) >= 1.0
+    clears = rule_progress(rule, true_readings, label, MIN_CALIBRATION_MARK) >= 1.0
+    eligible = np.sort(p[clears])[::-1]
     ratios = []
     for t in at:
-        wanted = written_for_rate(true_readings, label, t) * p.size
-        eligible = np.sort(p[clears])[::-1]
-        if wanted <= 0:
+        share = written_for_rate(true_readings, label, t)
+        wanted = share * eligible.size
+        if eligible.size == 0 or wanted <= 0:
             mark = t
         elif wanted >= eligible.size:
             mark = floor * t
         else:
-            mark = float(eligible[int(round(wanted)) - 1]) if wanted >= 1 else float(eligible[0]) + 1e-6
+            mark = float(eligible[max(int(round(wanted)), 1) - 1])
         ratios.append(min(max(mark / t, floor), 1.0))
     return float(np.mean(ratios))
+
+
+#: The lowest mark calibration considers (the rule's own floor is game.vision.decision.MIN_MARK).
+MIN_CALIBRATION_MARK = 0.02
 
 
 def game_figures(rule, scale: dict, readings_by_group: dict, game_labels=("happy", "sad", "fear"),

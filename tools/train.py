@@ -521,18 +521,21 @@ def _short(value):
 #: What the model issue asks of the shipped model on val (reported, never expected-failed).
 TARGETS = {"ferplus_accuracy": 0.95, "ferplus_sad_recall": 0.90, "neutral_false_accept_max": 0.10,
            "fer2013_accuracy": 0.82, "fer2013_macro_f1": 0.80}
-#: Margins tried for the "lead neutral" condition; the card keeps the sweep.
-MARGINS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
-#: The most calm faces any prompt may accept at a level threshold of 0.5 (the target above).
+#: Margins tried for the "lead neutral" condition, most lenient first; the card keeps the sweep.
+MARGINS = (-0.3, -0.25, -0.2, -0.15, -0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+#: The most calm faces a prompt may accept at a level threshold of 0.5 on val (the issue's
+#: target; a stricter budget costs real sad faces more than it saves calm ones: see the sweep).
 CALM_BUDGET = 0.10
 
 
 def val_groups(split: Split, full: np.ndarray, names) -> dict:
-    """Faces by what they show: the FER+ top vote where there are votes, else the label."""
+    """Faces by what they show (the FER+ top vote where there are votes, else the label), each
+    group as the game reads it (game.vision.decision.readings)."""
+    from game.vision.decision import readings
+
     shown = fer_data.top_vote(split.votes, tuple(fer_data.FERPLUS_TO_CLASS.values())) \
         if split.votes is not None else split.fer2013
-    read = [n for n in names if n in GAME_LABELS or n == "neutral"]
-    return {g: {n: full[shown == g, list(names).index(n)] for n in read}
+    return {g: readings(full[shown == g], names, GAME_LABELS)
             for g in GAME_LABELS + ("neutral", "angry", "surprise") if (shown == g).any()}
 
 
@@ -556,24 +559,34 @@ def choose_fear_gain(full: np.ndarray, outputs, split: Split) -> tuple[float, li
     return best["gain"], sweep
 
 
-def choose_decision(groups: dict, uses_neutral: bool) -> tuple[float, dict, list]:
-    """(margin, level_threshold_scale, sweep): the smallest margin with which no prompt accepts
-    more than CALM_BUDGET of the calm faces at a level threshold of 0.5, the scale recalibrated
-    for it so each level threshold keeps the share of true faces it was written for."""
+def choose_decision(groups: dict, uses_neutral: bool) -> tuple[dict, dict, list]:
+    """(per-label margins, level_threshold_scale, sweep). The rule makes the target lead the
+    other expressions; per prompt, the margin over neutral is the most lenient of MARGINS
+    (a negative one lets the target trail neutral a little) with which that prompt accepts no
+    more than CALM_BUDGET of val's calm faces at a level threshold of 0.5, and the scale is
+    recalibrated for it so each level threshold keeps the share of true faces it was written
+    for (as far as the neutral condition allows)."""
     from game.vision.decision import MatchRule
 
     sweep = []
-    for margin in (MARGINS if uses_neutral and "neutral" in groups else (0.0,)):
-        rule = MatchRule(neutral_margin=margin, uses_neutral=uses_neutral)
+    margins_tried = MARGINS if uses_neutral and "neutral" in groups else (0.0,)
+    for margin in margins_tried:
+        rule = MatchRule(neutral_margin=margin, uses_neutral=uses_neutral, lead_others=True)
         scale = {label: round(metrics.calibrate_scale(rule, groups[label], label), 4)
                  for label in GAME_LABELS if label in groups}
         table = metrics.game_figures(rule, scale, groups, at=(0.5,))["0.5"]
-        calm = {label: table[label].get("neutral", 0.0) for label in scale}
-        sweep.append({"margin": margin, "scale": scale, "calm_pass_at_0.5": calm,
-                      "true_pass_at_0.5": {label: table[label]["true"] for label in scale}})
-    fitting = [row for row in sweep if max(row["calm_pass_at_0.5"].values()) <= CALM_BUDGET]
-    chosen = fitting[0] if fitting else min(sweep, key=lambda row: max(row["calm_pass_at_0.5"].values()))
-    return chosen["margin"], chosen["scale"], sweep
+        sweep.append({"margin": margin, "scale": scale,
+                      "calm_pass_at_0.5": {label: table[label].get("neutral", 0.0) for label in scale},
+                      "true_pass_at_0.5": {label: table[label]["true"] for label in scale},
+                      "other_pass_at_0.5": {label: round(max((v for k, v in table[label].items()
+                                                              if k not in ("true", "neutral")), default=0.0), 4)
+                                            for label in scale}})
+    margins, scale = {}, {}
+    for label in sweep[0]["scale"]:
+        fitting = [row for row in sweep if row["calm_pass_at_0.5"][label] <= CALM_BUDGET]
+        chosen = fitting[0] if fitting else min(sweep, key=lambda row: row["calm_pass_at_0.5"][label])
+        margins[label], scale[label] = chosen["margin"], chosen["scale"][label]
+    return margins, scale, sweep
 
 
 def measure(model_path: Path, card_fields: dict, split: Split) -> dict:
@@ -627,7 +640,7 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
     full = ExpressionClassifier(model_path, card=card_from_dict(fields)).outputs(val.faces)
     groups = val_groups(val, full, outputs)
     margin, scale, sweep = choose_decision(groups, "neutral" in outputs)
-    fields.update({"decision": {"neutral_margin": margin}, "level_threshold_scale": scale})
+    fields.update({"decision": {"neutral_margin": margin, "lead_others": True}, "level_threshold_scale": scale})
     shipped = measure(model_path, fields, val)
     float_figures = measure(float_path, fields, val)
     best = max(history, key=lambda r: r.get("score", r.get("val_macro_f1", -1))) if history else {}
@@ -647,10 +660,10 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
                          "resized to 48x48), then game.vision.card.ModelCard.normalise (x * scale + "
                          "offset); training calls the same normalise (tools/train.py model_input)",
         "decision_rule": "a face matches a prompt when p(target) >= the level's threshold x "
-                         "level_threshold_scale[target] and p(target) >= p(neutral) + neutral_margin "
-                         "(game.vision.decision.MatchRule); the margin is the smallest of "
-                         f"{list(MARGINS)} with which no prompt accepts more than {CALM_BUDGET:.0%} of "
-                         "val's calm faces at a level threshold of 0.5",
+                         "level_threshold_scale[target], p(target) >= p(neutral) + neutral_margin[target] "
+                         "and p(target) >= every other expression's p (game.vision.decision.MatchRule); "
+                         f"per prompt the margin is the most lenient of {list(MARGINS)} with which it accepts "
+                         f"no more than {CALM_BUDGET:.0%} of val's calm faces at a level threshold of 0.5",
         "decision_sweep": sweep,
         "output_gain_rule": "the fear output's factor (then renormalised) among "
                             f"{list(FEAR_GAINS)} with the best val selection score; raters rarely vote "

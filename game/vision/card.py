@@ -28,6 +28,8 @@ GAME_LABELS = EMOTION_NAMES
 
 #: The output that says "none of these": a calm face.
 NEUTRAL = "neutral"
+#: What the game reads of the expressions it does not ask for: the strongest of them.
+OTHER = "other"
 
 #: What training uses when no card exists yet: pixels 0-255 -> 0-1.
 DEFAULT_INPUT = {"size": 48, "channels": 1, "scale": 1.0 / 255.0, "offset": 0.0}
@@ -70,8 +72,10 @@ class ModelCard:
 
     @property
     def read_labels(self) -> tuple[str, ...]:
-        """What the game reads from each face: its labels, then "neutral" when the model has it."""
-        return self.labels + ((NEUTRAL,) if NEUTRAL in self.output_names and NEUTRAL not in self.labels else ())
+        """What the game reads from each face: its labels, then "neutral" when the model has it,
+        then "other" (the strongest remaining output) when it has more."""
+        read = self.labels + ((NEUTRAL,) if NEUTRAL in self.output_names and NEUTRAL not in self.labels else ())
+        return read + ((OTHER,) if len(self.output_names) > len(read) else ())
 
     def normalise(self, faces_u8: np.ndarray) -> np.ndarray:
         """uint8 grayscale crops (N, size, size) -> float32 model input (N, size, size, channels).

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from game.vision.card import DEFAULT_MODEL, ModelCard, ModelError, card_from_dict, load_card
+from game.vision.decision import readings
 
 
 class ExpressionClassifier:
@@ -79,8 +80,11 @@ class ExpressionClassifier:
         """uint8 crops (N, size, size) or one (size, size) -> float probabilities (N, labels),
         or (N, read_labels) with `with_neutral`."""
         full = self.outputs(faces_u8)
-        names = self.read_labels if with_neutral else self.labels
-        result = full[:, [self._columns[name] for name in names]]
+        if with_neutral and self.read_labels != self.labels:
+            read = readings(full, self.card.output_names, self.labels)
+            return np.stack([read[name] for name in self.read_labels], axis=1)
+        result = full[:, [self._columns[name] for name in self.labels]]
+        names = self.labels
         if len(names) == len(self.card.output_names) and self.card.outputs_sum_to_one:
             # An int8 model's softmax comes out in steps of 1/256: renormalise so callers can
             # rely on a probability distribution.
@@ -91,7 +95,7 @@ class ExpressionClassifier:
         return result
 
     def classify(self, face_u8: np.ndarray) -> dict[str, float]:
-        """One crop -> {label: probability}, "neutral" included when the model knows it."""
+        """One crop -> {label: probability}, "neutral" and "other" included when the model has them."""
         probs = self.probabilities(face_u8, with_neutral=True)[0]
         return {label: float(p) for label, p in zip(self.read_labels, probs)}
 

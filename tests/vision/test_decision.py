@@ -41,7 +41,7 @@ def test_the_card_names_the_margin_and_its_outputs():
                            "decision": {"neutral_margin": 0.15}})
     rule = MatchRule.from_card(card)
     assert rule.uses_neutral and rule.neutral_margin == 0.15
-    assert card.read_labels == ("happy", "sad", "fear", "neutral")
+    assert card.read_labels == ("happy", "sad", "fear", "neutral", "other")   # "other": the strongest of the rest
 
 
 def test_a_card_whose_labels_are_not_outputs_is_refused():
@@ -50,3 +50,25 @@ def test_a_card_whose_labels_are_not_outputs_is_refused():
     with pytest.raises(ModelError, match="not among the model's outputs"):
         card_from_dict({"labels": ["happy", "sad", "fear"], "input": {"size": 48, "scale": 1, "offset": 0},
                         "outputs": ["happy", "sad", "neutral"]})
+
+
+def test_leading_the_others_keeps_a_surprised_face_from_being_scared():
+    """A surprised face (little neutral) reads some fear: it must not pass as scared when the
+    card asks the target to lead the other expressions ("other": the strongest of the rest)."""
+    rule = MatchRule(neutral_margin={"fear": -0.3}, uses_neutral=True, lead_others=True)
+    surprised = {"happy": 0.02, "sad": 0.03, "fear": 0.25, "neutral": 0.05, "other": 0.6}
+    scared = {"happy": 0.02, "sad": 0.05, "fear": 0.55, "neutral": 0.1, "other": 0.25}
+    assert not rule.matches(surprised, "fear", 0.1)
+    assert rule.matches(scared, "fear", 0.1)
+    assert MatchRule(neutral_margin=-0.3, uses_neutral=True).matches(surprised, "fear", 0.1)   # without it
+
+
+def test_readings_give_the_labels_neutral_and_the_strongest_other():
+    import numpy as np
+
+    from game.vision.decision import readings
+
+    full = np.array([[0.1, 0.2, 0.05, 0.4, 0.15, 0.1]])
+    read = readings(full, ("happy", "sad", "fear", "neutral", "angry", "surprise"), ("happy", "sad", "fear"))
+    assert set(read) == {"happy", "sad", "fear", "neutral", "other"}
+    assert read["other"][0] == 0.15 and read["neutral"][0] == 0.4
