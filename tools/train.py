@@ -417,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--temporary", action="store_true", help="mark the card as a temporary stand-in model")
     parser.add_argument("--ablation", nargs="+", default=None, metavar="CHECKPOINTS",
                         help="checkpoint folders of the runs to list in the card's ablation table")
+    parser.add_argument("--game-figures", nargs="+", default=None, metavar="NAME=JSON",
+                        help="tools/play_eval.py results to put in the card (e.g. shipped=play.json)")
     parser.add_argument("--no-export", action="store_true",
                         help="stop after training (an ablation row: its figures are in the checkpoint folder)")
     parser.add_argument("--export-only", action="store_true",
@@ -698,6 +700,8 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
     }
     if args.ablation:
         card["ablation"] = ablation_rows([Path(p) for p in args.ablation])
+    if args.game_figures:
+        card["game_level"] = game_level(args.game_figures)
     if val.votes is not None:
         try:
             from tools import evaluate
@@ -706,6 +710,21 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
         except ImportError:
             print("note: the fer package is not installed; no peer row in the card")
     return card
+
+
+def game_level(paths: list[str]) -> dict:
+    """tools/play_eval.py results (NAME=JSON) for the card: cells, hit rate, false accepts."""
+    figures = {}
+    for item in paths:
+        name, _, path = item.partition("=")
+        result = json.loads(Path(path).read_text())
+        figures[name] = {k: result[k] for k in ("segments", "hit_rate", "false_accept", "calm_false_accept",
+                                                "cells", "level") if k in result}
+        # the video's segments, for make_test_video.py --segments (it was made with --seed 12
+        # from ../shared/data/ferplus/val)
+        figures[name]["video_segments"] = ",".join(f"{r['shown']}:{r['end_s'] - r['start_s']:g}"
+                                                   for r in result.get("rounds", []))
+    return figures
 
 
 def ablation_rows(folders: list[Path]) -> list[dict]:

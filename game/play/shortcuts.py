@@ -1,6 +1,7 @@
 """The grown-ups' ways into the teacher area, which a child will not stumble on: Ctrl+Shift+T
 held for two seconds, or (on a touch screen without a keyboard) a press held as long in the
-bottom-left corner, which asks a grown-ups' question first."""
+bottom-left corner. Both lead to the gate, which asks for the teacher PIN: a child who finds
+the keys is no further in than one who finds the corner."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class TeacherShortcuts:
         return ctrl and shift and all(k in keys for k in CHORD_KEYS)
 
     def update(self, now: float, chord_allowed: bool) -> str | None:
-        """"gate" when the corner was held long enough, "teacher" for the key chord, else None."""
+        """"gate" when the corner or the key chord was held long enough, else None."""
         if self._corner_since is not None and now - self._corner_since >= HOLD_S:
             self._corner_since = None
             return "gate"
@@ -56,7 +57,7 @@ class TeacherShortcuts:
         elif now - self._chord_since >= HOLD_S:
             self._chord_since = None
             self._held_keys.clear()
-            return "teacher"
+            return "gate"
         return None
 
     def progress(self, now: float) -> float | None:

@@ -204,7 +204,7 @@ def test_teacher_chord_must_be_held_two_seconds_and_esc_goes_back(driver, store)
     driver.run(1.5)
     assert driver.scene == "welcome"                    # a short press does nothing
     driver.run(2.2, down)
-    assert driver.scene == "teacher"
+    assert driver.scene == "gate"                       # the keys, too, ask for the teacher PIN
     driver.press(pygame.K_ESCAPE)
     assert driver.scene == "welcome" and driver.game.running
 
