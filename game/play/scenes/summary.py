@@ -9,6 +9,7 @@ from game.levels import Level
 from game.play.scenes.base import Scene
 from game.play.scoring import LevelScore
 from game.play.services import Services
+from game.play.practice import PRACTICE_LEVEL_ID
 from game.play.widgets import Button, ButtonGroup, blit_centered, draw_star
 from game.vocabulary import MAX_STARS
 
@@ -24,11 +25,19 @@ class SummaryScene(Scene):
         self.level, self.score = level, score
         self.stars_shown = 0
         w, _h = game.size
+        # After a level, practice made from the child's own record is offered (game.play.practice),
+        # except after a practice session itself.
+        offer_practice = level.id != PRACTICE_LEVEL_ID
+        width, gap = (340, 25) if offer_practice else (360, 60)
+        actions = [("again", self.t("summary.play_again"), "again", game.theme["good"])]
+        if offer_practice:
+            actions.append(("practice", self.t("practice.button"), "star", None))
+        actions.append(("map", self.t("summary.map"), "arrow", None))
+        left = w / 2 - (len(actions) * width + (len(actions) - 1) * gap) / 2
         self.buttons = ButtonGroup([
-            Button(pygame.Rect(w / 2 - 390, 512, 360, 92), "again", self.t("summary.play_again"), icon="again",
-                   colour=game.theme["good"]),
-            Button(pygame.Rect(w / 2 + 30, 512, 360, 92), "map", self.t("summary.map"), icon="arrow"),
-        ], focus=1)
+            Button(pygame.Rect(left + i * (width + gap), 512, width, 92), action, label, icon=icon,
+                   **({"colour": colour} if colour else {}))
+            for i, (action, label, icon, colour) in enumerate(actions)], focus=len(actions) - 1)
 
     def enter(self, now: float) -> None:
         super().enter(now)
@@ -54,6 +63,8 @@ class SummaryScene(Scene):
         self.game.audio.sound("pop")
         if chosen.action == "again":
             self.game.start_level(self.level)
+        elif chosen.action == "practice":
+            self.game.replace("practice")
         else:
             self.game.replace("map")
 
