@@ -25,6 +25,7 @@ from game.play.scoring import LevelScore
 from game.play.services import Services
 from game.play.widgets import (
     FACE_PHRASES,
+    draw_round_dots,
     Button,
     ButtonGroup,
     CameraView,
@@ -424,12 +425,7 @@ class FriendsRoundScene(Scene):
         res, theme = self.game.res, self.game.theme
         lang = self.game.settings.lang
         emotion = self.round.emotion
-        total = len(self.level.rounds)
-        for i in range(total):
-            x = canvas.get_width() / 2 + (i - (total - 1) / 2) * 40
-            done = i in self.score.matched_rounds
-            colour = theme["good"] if done else (theme["accent"] if i == self.round_index else theme["star_empty"])
-            pygame.draw.circle(canvas, colour, (x, 44), 14 if i == self.round_index else 11)
+        draw_round_dots(canvas, theme, len(self.level.rounds), self.round_index, self.score.matched_rounds)
         if self.phase in ("intro", "play"):
             ButtonGroup([self.skip_button], -1).draw(canvas, res, now)
         # the target picture

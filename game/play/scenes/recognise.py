@@ -20,7 +20,7 @@ from game.play.choices import Choice, arrange_choices
 from game.play.scenes.base import Scene
 from game.play.scoring import LevelScore
 from game.play.services import Services
-from game.play.widgets import Button, ButtonGroup, blit_centered, draw_face
+from game.play.widgets import Button, ButtonGroup, blit_centered, draw_face, draw_round_dots
 
 RIGHT_GLOW_S = 0.9          # the right face glows before the celebration
 WRONG_SHOW_S = 4.0          # after a wrong tap: the right face glows and is named, then the next round
@@ -138,12 +138,7 @@ class RecogniseScene(Scene):
         res, theme = self.game.res, self.game.theme
         lang = self.game.settings.lang
         w, _h = canvas.get_size()
-        total = len(self.level.rounds)
-        for i in range(total):       # progress dots, as in the other rounds
-            x = w / 2 + (i - (total - 1) / 2) * 40
-            done = i in self.score.matched_rounds
-            colour = theme["good"] if done else (theme["accent"] if i == self.round_index else theme["star_empty"])
-            pygame.draw.circle(canvas, colour, (x, 44), 14 if i == self.round_index else 11)
+        draw_round_dots(canvas, theme, len(self.level.rounds), self.round_index, self.score.matched_rounds)
         if self.game.session.child is not None:
             self.draw_child(canvas, self.game.session.child, (70, 56), 40)
         ButtonGroup([self.skip_button], -1).draw(canvas, res, now)

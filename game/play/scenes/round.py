@@ -22,7 +22,8 @@ from game.play.rules import FaceState, Outcome, RoundJudge
 from game.play.scenes.base import Scene
 from game.play.scoring import LevelScore
 from game.play.services import Services
-from game.play.widgets import FACE_PHRASES, Button, ButtonGroup, CameraView, blit_centered, draw_face, draw_gauge
+from game.play.widgets import (FACE_PHRASES, Button, ButtonGroup, CameraView, blit_centered, draw_face, draw_gauge,
+                               draw_round_dots)
 
 INTRO_S = 1.2                 # the picture and the prompt before the round starts judging
 MIRROR_INTRO_S = 0.5          # mirror levels are quick copy-the-picture rounds
@@ -311,13 +312,7 @@ class RoundScene(Scene):
         res, theme = self.game.res, self.game.theme
         lang = self.game.settings.lang
         emotion = self.round.emotion
-        # progress dots: one per round
-        total = len(self.level.rounds)
-        for i in range(total):
-            x = canvas.get_width() / 2 + (i - (total - 1) / 2) * 40
-            done = i in self.score.matched_rounds
-            colour = theme["good"] if done else (theme["accent"] if i == self.round_index else theme["star_empty"])
-            pygame.draw.circle(canvas, colour, (x, 44), 14 if i == self.round_index else 11)
+        draw_round_dots(canvas, theme, len(self.level.rounds), self.round_index, self.score.matched_rounds)
         if self.game.session.child is not None:
             self.draw_child(canvas, self.game.session.child, (70, 56), 40)
         ButtonGroup([self.speaker_button, self.skip_button], -1).draw(canvas, res, now)

@@ -131,3 +131,11 @@ def draw_waiting(canvas: pygame.Surface, colours: tuple[Colour, ...], center: tu
     for i in range(3):
         lift = max(0.0, math.sin(now * 6 - i * 0.9)) * 26
         pygame.draw.circle(canvas, colours[i % len(colours)], (center[0] + (i - 1) * 70, center[1] - lift), 22)
+
+
+def draw_round_dots(surface: pygame.Surface, theme, total: int, current: int, matched, y: int = 44) -> None:
+    """One dot a round across the top: green once matched, the current one bigger."""
+    for i in range(total):
+        x = surface.get_width() / 2 + (i - (total - 1) / 2) * 40
+        colour = theme["good"] if i in matched else (theme["accent"] if i == current else theme["star_empty"])
+        pygame.draw.circle(surface, colour, (x, y), 14 if i == current else 11)
