@@ -60,7 +60,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy import exc as sa_exc
 
-from game.progress import schema
+import game.progress.schema as schema
 from game.progress.engine import (ConnectionWatchdog, Limits, describe_problem, is_read_only_error,
                                   is_transient, make_engine, sqlite_file)
 from game.progress.journal import ChildListCopy, KeptWrites, PendingWrite, Place
