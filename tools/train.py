@@ -257,6 +257,12 @@ def train(train_split: Split, val_split: Split, *, epochs: int, batch: int, lr: 
     return backbone, selector.history
 
 
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
 def write_json_atomically(path: Path, value) -> None:
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(value))
@@ -500,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     model_path = out / f"{args.name}.tflite"
     float_path = checkpoints / f"{args.name}.float.tflite"
     float_path.write_bytes(to_tflite(inference, None, "none"))
-    model_path.write_bytes(to_tflite(inference, model_input(train_split.faces[sample]), args.quantize))
+    # A new file renamed over the old one: a kiosk running the old model keeps it whole.
+    write_bytes_atomically(model_path, to_tflite(inference, model_input(train_split.faces[sample]), args.quantize))
 
     run = json.loads(run_path.read_text()) if run_path.exists() else {"command": command, "minutes": 0.0}
     card = build_card(model_path, float_path, val_split, history, args, precision, run,
@@ -742,7 +749,7 @@ def ablation_rows(folders: list[Path]) -> list[dict]:
 
 def write_card(model_path: Path, card: dict) -> Path:
     path = model_path.with_suffix(".json")
-    path.write_text(json.dumps(card, indent=2) + "\n")
+    write_bytes_atomically(path, (json.dumps(card, indent=2) + "\n").encode())
     return path
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any, Callable
 
@@ -41,6 +42,8 @@ from game.vision.observation import Mailbox, Observation
 #: Nobody touched the kiosk or showed a face for this long: the child has gone; back to the
 #: welcome screen so the next child does not play as them.
 IDLE_RETURN_S = 60.0
+#: The teacher sees the newest of these notes; older ones are dropped so a long run stays small.
+NOTES_KEPT = 50
 #: Input that shows somebody is at the kiosk.
 ACTIVITY_EVENTS = (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN, pygame.TEXTINPUT)
 
@@ -60,7 +63,8 @@ class Game:
         self.levels = list(levels)
         self.level_problems = list(level_problems or [])
         self.labels = labels
-        self.notes: list[str] = []            # problems a teacher should see (speech, store, camera)
+        # problems a teacher should see (speech, store, camera); bounded, as a kiosk runs for days
+        self.notes: deque[str] = deque(maxlen=NOTES_KEPT)
         self.res = Resources(theme, assets_dir, notes=self.notes)
         self.gate = gate or TeacherGate(TeacherPin(), PinLock())   # default: a PIN chosen here, kept in memory
         self.store = StoreLink(store)
@@ -84,6 +88,7 @@ class Game:
         self._shortcuts = TeacherShortcuts(self.size)
         self._last_now: float | None = None
         self._last_activity: float | None = None   # the last input, or the last moment a face was seen
+        self._chosen = False                       # a child was just chosen (by a tap or a quick start)
         self._turn = 0
 
     @property
@@ -115,6 +120,7 @@ class Game:
         """Start a session for `child`: "just a moment" while it starts off the UI thread,
         then `then` (the quick-start level or the map), after the calm-face step if needed."""
         self.session.start(child, self.settings.kiosk_name, self.settings.lang)
+        self._chosen = True     # choosing is activity: the walked-away clock starts again
         then = then if then is not None else flow.after_choosing(self.quick_level)
         self._stack.reset(self._make("loading", {"then": then}))
 
@@ -223,8 +229,9 @@ class Game:
         return False
 
     def _check_walked_away(self, now: float) -> None:
-        if self.face_state() is FaceState.OK:
+        if self.face_state() is FaceState.OK or self._chosen:
             self._last_activity = now
+            self._chosen = False
         scene = self.scene
         if self.session.child is None or scene.for_grown_ups or not scene.watches_idle:
             return

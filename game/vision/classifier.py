@@ -29,7 +29,9 @@ class ExpressionClassifier:
                              "or restore models/ from the repository")
         self.card = card if card is not None else load_card(self.model_path)
         try:
-            self._interpreter = Interpreter(model_path=str(self.model_path), num_threads=num_threads)
+            # Read into memory, not memory-mapped: a model file replaced while the kiosk runs
+            # (a new model shipped) must not pull the running model from under it.
+            self._interpreter = Interpreter(model_content=self.model_path.read_bytes(), num_threads=num_threads)
             self._interpreter.allocate_tensors()
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"{self.model_path}: not a usable TFLite model ({exc})") from exc

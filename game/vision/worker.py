@@ -32,6 +32,8 @@ from game.vision.tracking import FriendSides
 
 #: How often the worker repeats a status-only observation while no frames arrive.
 STATUS_EVERY_S = 0.2
+#: The most of one frame's error message the worker keeps.
+ERROR_CHARS = 300
 
 
 def preview_of(frame: np.ndarray, width: int) -> np.ndarray:
@@ -145,7 +147,8 @@ class VisionWorker:
                     state, smoothed, last_t = self._process(pipeline, frame, state, smoothed, last_t)
                     self.error = self._load_error  # a passing frame problem is over; a load failure is not
                 except Exception as exc:  # noqa: BLE001 - one bad frame must not end the game
-                    self.error = f"frame {frame.index}: {exc.__class__.__name__}: {exc}"
+                    # TFLite's messages can grow with every failure: keep the teacher's line short
+                    self.error = f"frame {frame.index}: {exc.__class__.__name__}: {str(exc)[:ERROR_CHARS]}"
                     self.mailbox.put(Observation(
                         t=time.monotonic(), frame_index=frame.index,
                         frame_size=(frame.image.shape[1], frame.image.shape[0]) if frame.image.ndim >= 2 else (0, 0),

@@ -414,7 +414,7 @@ class TeacherScene(Scene):
         elif game.speech.problems:
             # speech is still on, but a line was skipped (its caption was shown)
             texts.append((self.t("teacher.speech_skipped", error=game.speech.problems[-1]), "ink_soft", False))
-        texts.extend((note, "ink_soft", False) for note in game.notes[-2:])
+        texts.extend((note, "ink_soft", False) for note in list(game.notes)[-2:])
         texts.extend((str(problem), "ink_soft", False) for problem in game.level_problems[:2])
         return texts
 
