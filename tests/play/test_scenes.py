@@ -96,9 +96,12 @@ def test_calibration_waits_for_a_face_and_raises_the_leaning_threshold(driver, s
     driver.source = leaning_sad
     driver.run(6.0, until=lambda g: g.scene.name == "round")
     assert driver.scene.startswith("round")
-    # 0.3 calm + the margin, both on the model's scale, and below the cap on that scale
+    # 0.3 calm + the margin, both on the model's scale, below the cap on that scale, never
+    # below the level's own mark
     scale = driver.game.rules.threshold_scale.get("sad", 1.0)
-    assert driver.game.scene.spec.threshold == pytest.approx(min(0.3 + MARGIN * scale, CAP * scale), abs=1e-4)
+    level_mark = driver.game.scene.round.threshold * scale
+    expected = max(level_mark, min(0.3 + MARGIN * scale, CAP * scale))
+    assert driver.game.scene.spec.threshold == pytest.approx(expected, abs=1e-4)
     driver.run(6.5, until=lambda g: g.scene.screenshot_key == "round-encourage")
     assert driver.scene == "round-encourage"            # the calm face no longer "matches" sad
 

@@ -68,8 +68,9 @@ def test_two_faces_known_segments(two_face_clip, pipeline, tmp_path):
         if row.label in frames_of:
             frames_of[row.label] += row.end_frame - row.start_frame
     total = sum(frames_of.values())
-    accuracy = load_card(pipeline.classifier.model_path).extra["metrics"]["val"]["accuracy"]
-    tolerance = (1 - accuracy) + 0.05  # "within the model's accuracy", plus a little for frame jitter
+    # within a model's accuracy (0.77 or better on val under either label set), plus a little
+    # for frame jitter; written here, not read from the card under test
+    tolerance = (1 - 0.77) + 0.05
     for label in frames_of:
         assert summary["overall"][label] == pytest.approx(frames_of[label] / total, abs=tolerance), summary["overall"]
     # the small face is there all along: at most a detector miss of a frame or two

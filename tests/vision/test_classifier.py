@@ -23,7 +23,9 @@ def test_probabilities_are_probabilities_over_the_card_labels(model_path, fer_va
     else:  # columns of a wider softmax: the rest is "none of the three"
         assert np.all(sums <= 1.0 + 1e-6)
     one = clf.classify(faces[0])
-    assert set(one) == {"happy", "sad", "fear"} and one == pytest.approx(dict(zip(clf.labels, probs[0].tolist())))
+    # the game's labels, then what says "none of these" when the model has it (neutral, other)
+    assert set(one) == set(clf.read_labels) >= {"happy", "sad", "fear"}
+    assert {k: one[k] for k in clf.labels} == pytest.approx(dict(zip(clf.labels, probs[0].tolist())))
 
 
 def test_partial_outputs_are_not_renormalised(tmp_path, model_path, fer_val):
@@ -33,6 +35,11 @@ def test_partial_outputs_are_not_renormalised(tmp_path, model_path, fer_val):
 
     faces = np.stack([cv2.imread(str(p), 0) for p in sorted((fer_val / "neutral").glob("*.jpg"))[:16]])
     card = json.loads(model_path.with_suffix(".json").read_text())
+    if len(card.get("outputs", card["labels"])) > len(card["labels"]):
+        # the game reads some columns of a wider softmax: never stretched to sum to one
+        probs = ExpressionClassifier(model_path).probabilities(faces)
+        assert probs.sum(axis=1).min() < 0.9
+        return
     for sums_to_one in (True, False):
         folder = tmp_path / str(sums_to_one)
         folder.mkdir()
