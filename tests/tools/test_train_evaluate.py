@@ -78,7 +78,7 @@ def test_tiny_training_run_exports_a_model_the_game_can_use(fer_train, fer_val, 
     # "none of the three"
     assert card["output_sums_to_one"] is False
     assert card["outputs"] == ["happy", "sad", "fear", "neutral", "angry", "surprise"]
-    assert classifier.read_labels == ("happy", "sad", "fear", "neutral")
+    assert classifier.read_labels == ("happy", "sad", "fear", "neutral", "other")
     assert set(card["level_threshold_scale"]) == {"happy", "sad", "fear"}
     assert all(0.05 <= v <= 1 for v in card["level_threshold_scale"].values())
     assert probs.shape == (2, 3) and np.all(probs >= 0) and np.all(probs.sum(1) <= 1 + 1e-6)
