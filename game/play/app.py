@@ -273,6 +273,7 @@ class Game:
         self.screenshots[key] = path
 
     def close(self) -> None:
+        self._stack.leave_all(time.monotonic())
         self.session.close()
         self.store.close()
         self.session.log_unsaved()

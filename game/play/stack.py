@@ -69,3 +69,10 @@ class SceneStack:
                     self._scenes.pop().leave(now)
                 self._scenes.append(scene)
                 scene.enter(now)
+
+    def leave_all(self, now: float) -> None:
+        """The game is closing: every scene leaves, the top one first (a friends round ends the
+        friend's session, as it does when the children move on)."""
+        self._asked.clear()
+        while self._scenes:
+            self._scenes.pop().leave(now)

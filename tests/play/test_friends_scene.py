@@ -218,3 +218,17 @@ def test_the_walked_away_check_waits_for_two_friends_not_one(store, levels, tmp_
         assert game.scene.name == "welcome" and game.session.child is None
     finally:
         game.close()
+
+
+def test_closing_the_game_mid_level_ends_both_childrens_sessions(store, levels, tmp_path):
+    game = make(store, levels, tmp_path, level="test-friends-long")
+    d = Driver(game)
+    try:
+        build.start(game, ["Ani", "Budi"])
+        d.source = both_show_the_round(game)
+        d.run(3.0, until=lambda g: g.scene.name == "friends" and g.scene.phase == "intro")
+        d.run(1.0)
+    finally:
+        game.close()                     # the kiosk is switched off in the middle of the level
+    sessions = store.sessions()
+    assert len(sessions) == 2 and all(s.ended_at is not None for s in sessions), sessions
