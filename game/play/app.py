@@ -229,7 +229,9 @@ class Game:
         return False
 
     def _check_walked_away(self, now: float) -> None:
-        if self.face_state() is FaceState.OK or self._chosen:
+        # Anyone in front of the camera is someone at the kiosk: one child, or friends together.
+        someone_there = self.face_state() is FaceState.OK or (self.obs is not None and self.obs.n_faces > 0)
+        if someone_there or self._chosen:
             self._last_activity = now
             self._chosen = False
         scene = self.scene

@@ -39,3 +39,17 @@ def test_the_teachers_notes_stay_bounded(driver):
     for i in range(NOTES_KEPT * 3):
         driver.game.notes.append(f"note {i}")
     assert len(driver.game.notes) == NOTES_KEPT and driver.game.notes[-1] == f"note {NOTES_KEPT * 3 - 1}"
+
+
+def test_two_friends_in_front_of_the_camera_are_not_walked_away(driver):
+    ana = driver.store.add_child("Ana", "cat")
+    driver.store.set_calibration(ana.id, {"happy": 0.1, "sad": 0.1, "fear": 0.1})
+    driver.game.choose_child(ana)
+    driver.run(1.0)
+    assert driver.scene == "map"
+    driver.source = lambda now: obs(now, n_faces=2)     # two friends, back on the map, no tap
+    driver.run(70.0)
+    assert driver.scene == "map"
+    driver.source = lambda now: obs(now, n_faces=0)     # and when they leave, the kiosk goes back
+    driver.run(62.0)
+    assert driver.scene == "welcome"
