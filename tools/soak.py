@@ -400,7 +400,7 @@ def run_game(args: argparse.Namespace) -> int:
             "frames_drawn": frame_stats.get("frames", 0), "ui": frame_stats,
             "vision_frames_processed": frames_processed, "vision_error": worker_error,
             "levels_started": levels_started, "recognise_taps": taps, "scenes_entered": scenes,
-            "speech_error": speech.error, "game_notes": game.notes[-10:],
+            "speech_error": speech.error, "game_notes": list(game.notes)[-10:],
             "played_s": round(time.monotonic() - began, 1),
         }
         if growth is not None:
