@@ -85,13 +85,16 @@ def crop_face(frame: np.ndarray, box: tuple[int, int, int, int], size: int = 48,
               margin: float = DEFAULT_MARGIN) -> np.ndarray:
     """uint8 (size, size) grayscale face. Parts of the square outside the frame are filled
     by replicating the edge, so a face at the border keeps its shape and scale."""
-    gray = to_gray(frame)
-    height, width = gray.shape
+    image = np.asarray(frame)
+    _refuse_empty(image)
+    height, width = image.shape[:2]
     x, y, side = square_box(box, margin)
     x0, y0, x1, y1 = max(0, x), max(0, y), min(width, x + side), min(height, y + side)
     if x1 <= x0 or y1 <= y0:
         raise ValueError(f"face box {box} lies outside the {width}x{height} frame")
-    patch = gray[y0:y1, x0:x1]
+    # 8-bit frames: only the face's square is turned gray (a camera frame is 8-bit; this is
+    # a tenth of the pixels). Other dtypes scale by the whole frame's range, so they go whole.
+    patch = to_gray(image[y0:y1, x0:x1]) if image.dtype == np.uint8 else to_gray(image)[y0:y1, x0:x1]
     pad = (y0 - y, (y + side) - y1, x0 - x, (x + side) - x1)
     if any(pad):
         patch = cv2.copyMakeBorder(patch, *pad, borderType=cv2.BORDER_REPLICATE)

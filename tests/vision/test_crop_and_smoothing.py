@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -79,3 +80,14 @@ def test_smoothing_follows_with_time_constant():
     assert s["happy"] == pytest.approx(after_tau["happy"], abs=1e-6)
     assert sum(s.values()) == pytest.approx(1.0)
     assert smooth_probs(p0, p1, 0.0) == p0
+
+
+@pytest.mark.parametrize("channels", [None, 3, 4])
+@pytest.mark.parametrize("box", [(100, 80, 90, 90), (-20, -10, 80, 80), (590, 430, 80, 80)])
+def test_an_8_bit_crop_is_the_whole_gray_frame_cut(channels, box):
+    # crop_face turns only the face's square gray; it must be exactly the square of the gray frame.
+    rng = np.random.default_rng(5)
+    shape = (480, 640) if channels is None else (480, 640, channels)
+    frame = rng.integers(0, 256, shape, dtype=np.uint8)
+    gray = cv2.cvtColor(frame, {3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY}[channels]) if channels else frame
+    assert np.array_equal(crop_face(frame, box), crop_face(gray, box))
