@@ -163,6 +163,7 @@ def ferplus_figures(full: np.ndarray, names, data: dict, rule, scale: dict) -> d
     by_label = {g: readings(full[data["fer2013"] == g], names, GAME_LABELS)
                 for g in GAME_LABELS + ("neutral", "angry", "surprise") if (data["fer2013"] == g).any()}
     figures["accept_at_fer2013_labels"] = metrics.game_figures(rule, scale, by_label)
+    figures["fer2013_recall_by_ferplus_vote"] = metrics.recall_by_vote(full, names, data["fer2013"], top)
     every = tuple(fer_data.FERPLUS_TO_CLASS.values())
     if set(every) <= set(names):
         # The published FER+ figure (Barsoum et al. 2016: about 84-85% for VGG13 on the test

@@ -132,6 +132,23 @@ def val_figures(full_probs: np.ndarray, classes, fer2013: np.ndarray, votes: np.
     return figures
 
 
+def recall_by_vote(full_probs: np.ndarray, classes, fer2013: np.ndarray, top: np.ndarray,
+                   game_labels=("happy", "sad", "fear")) -> dict:
+    """Where FER-2013's label and the raters part: per FER-2013 game label, and per FER+ top
+    vote of those faces ("" for ties or mostly unknown), [faces the model calls by the label
+    (argmax over the game's columns), faces]. A model that agrees with the raters loses
+    FER-2013 recall exactly on the faces raters saw as something else."""
+    classes = tuple(classes)
+    columns = [classes.index(c) for c in game_labels]
+    predicted = np.array(game_labels)[np.asarray(full_probs)[:, columns].argmax(axis=1)]
+    table = {}
+    for label in game_labels:
+        faces = fer2013 == label
+        table[label] = {vote: [int((predicted[faces & (top == vote)] == label).sum()), int((faces & (top == vote)).sum())]
+                        for vote in sorted(set(top[faces]), key=lambda v: -int((faces & (top == v)).sum()))}
+    return table
+
+
 def selection_score(figures: dict) -> float:
     """What model selection maximises on val: the mean macro-F1 under both label sets (FER+
     top vote for what people see, FER-2013's labels for the posed faces the raters doubt)."""

@@ -162,3 +162,19 @@ def test_metrics_by_hand():
     confident = metrics.summarise(np.eye(3)[y] * 0.8 + 0.2 / 3, y, ("happy", "sad", "fear"),
                                   neutral_probs=np.full((4, 3), 1 / 3))
     assert confident["accuracy"] == 1.0 and confident["neutral_false_accept"] == 0.0
+
+
+def test_recall_by_vote_splits_a_label_by_what_raters_saw():
+    from tools import metrics
+
+    classes = ("happy", "sad", "fear", "neutral")
+    full = np.array([[0.1, 0.2, 0.6, 0.1],    # fear label, raters fear: called fear
+                     [0.1, 0.5, 0.3, 0.1],    # fear label, raters neutral: called sad
+                     [0.1, 0.2, 0.3, 0.4],    # fear label, raters neutral: called fear (3-way)
+                     [0.7, 0.1, 0.1, 0.1]])   # happy label, raters happy
+    fer2013 = np.array(["fear", "fear", "fear", "happy"])
+    top = np.array(["fear", "neutral", "neutral", "happy"])
+    table = metrics.recall_by_vote(full, classes, fer2013, top)
+    assert table["fear"] == {"neutral": [1, 2], "fear": [1, 1]}
+    assert table["happy"] == {"happy": [1, 1]}
+    assert table["sad"] == {}
