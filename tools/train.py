@@ -128,6 +128,46 @@ def load_labelled(source: str, split: str, limit: int | None) -> Split:
     return Split(faces, onehot, weights, ALL_CLASSES, labels, None)
 
 
+def teacher_targets(targets: np.ndarray, teacher_probs: np.ndarray, weight: float) -> np.ndarray:
+    """Distillation: the raters' distribution blended with a trained teacher's (mirror-averaged)
+    prediction, (1 - weight) * votes + weight * teacher. The teacher spreads what it learned of
+    similar faces over each face's target; the votes keep it anchored to what people saw."""
+    if teacher_probs.shape != targets.shape:
+        raise ValueError(f"the teacher predicts {teacher_probs.shape[1]} classes, the targets have "
+                         f"{targets.shape[1]}: a teacher must be trained on the same data")
+    blended = (1.0 - weight) * targets + weight * teacher_probs
+    return (blended / blended.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def load_teacher(folder: Path, n_classes: int):
+    """The backbone of a finished run (its checkpoint folder: best.weights.h5 + run.json)."""
+    run = json.loads((folder / "run.json").read_text())
+    _, backbone = build_models(n_classes, run.get("options", {}).get("width", 32))
+    backbone.load_weights(folder / "best.weights.h5")
+    return backbone
+
+
+def mixup(alpha: float, seed: int):
+    """A tf.data map over batches: each face is blended with another of its batch by
+    lam ~ Beta(alpha, alpha), targets and loss weights alike (Zhang et al., mixup)."""
+    import tensorflow as tf
+
+    def blend(x, y, w):
+        n = tf.shape(x)[0]
+        g1 = tf.random.gamma([n], alpha, seed=seed)
+        g2 = tf.random.gamma([n], alpha, seed=seed + 1)
+        lam = g1 / (g1 + g2)
+        partner = tf.random.shuffle(tf.range(n), seed=seed)
+        lam_x = tf.cast(tf.reshape(lam, (-1, 1, 1, 1)), x.dtype)
+        lam_y = tf.cast(tf.reshape(lam, (-1, 1)), y.dtype)
+        x = lam_x * x + (1 - lam_x) * tf.gather(x, partner)
+        y = lam_y * y + (1 - lam_y) * tf.gather(y, partner)
+        w = tf.cast(lam, w.dtype) * w + (1 - tf.cast(lam, w.dtype)) * tf.gather(w, partner)
+        return x, y, w
+
+    return blend
+
+
 def load_split(source: str, split: str, args) -> Split:
     if fer_data.is_ferplus(source):
         return load_ferplus(source, split, args.fear_from_label, args.balance, args.limit)
@@ -224,7 +264,8 @@ def predict_full(backbone, x: np.ndarray, batch: int = 512) -> np.ndarray:
 
 # -------------------------------------------------------------------------- training
 def train(train_split: Split, val_split: Split, *, epochs: int, batch: int, lr: float, width: int,
-          patience: int, checkpoint_dir: Path, seed: int, erasing: float, ema: float, log=print):
+          patience: int, checkpoint_dir: Path, seed: int, erasing: float, ema: float, mixup_alpha: float = 0.0,
+          log=print):
     import keras
     import tensorflow as tf
 
@@ -242,7 +283,10 @@ def train(train_split: Split, val_split: Split, *, epochs: int, batch: int, lr: 
     train_model.compile(optimizer=optimizer, loss=keras.losses.CategoricalCrossentropy())
     data = (tf.data.Dataset.from_tensor_slices((x_train, y_train, w_train))
             .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
-            .batch(batch).prefetch(2))
+            .batch(batch))
+    if mixup_alpha:
+        data = data.map(mixup(mixup_alpha, seed))
+    data = data.prefetch(2)
 
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     selector = Selection(backbone, val_split, checkpoint_dir, patience, epochs, log)
@@ -389,7 +433,8 @@ def to_tflite(model, representative: np.ndarray | None, quantize: str) -> bytes:
 def recipe_options(args) -> dict:
     """What makes a run what it is: a resumed run must keep these."""
     return {k: getattr(args, k) for k in ("data", "epochs", "batch", "lr", "width", "seed", "limit",
-                                           "fear_from_label", "balance", "erasing", "ema")}
+                                           "fear_from_label", "balance", "erasing", "ema", "mixup", "teacher",
+                                           "teacher_weight")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -415,6 +460,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="random erasing of a patch with this probability (0: off)")
     parser.add_argument("--ema", type=float, default=0.0, metavar="MOMENTUM",
                         help="select and ship exponential-moving-average weights (e.g. 0.998; 0: off)")
+    parser.add_argument("--mixup", type=float, default=0.0, metavar="ALPHA",
+                        help="mixup with lam ~ Beta(ALPHA, ALPHA) (e.g. 0.2; 0: off)")
+    parser.add_argument("--teacher", default=None, metavar="CHECKPOINTS",
+                        help="distil: blend a finished run's predictions (its checkpoint folder) into the targets")
+    parser.add_argument("--teacher-weight", type=float, default=0.5, metavar="W",
+                        help="with --teacher: target = (1 - W) * votes + W * teacher")
     parser.add_argument("--quantize", choices=("int8", "float16", "none"), default="int8")
     parser.add_argument("--checkpoints", default=None, help="checkpoint folder (default: <out>/.ckpt-<name>)")
     parser.add_argument("--resume", action="store_true",
@@ -475,6 +526,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     val_split = load_split(args.data, "val", args)
+    if args.teacher and not args.export_only:
+        teacher = load_teacher(Path(args.teacher), len(train_split.classes))
+        train_split.targets = teacher_targets(
+            train_split.targets, predict_full(teacher, model_input(train_split.faces)), args.teacher_weight)
+        print(f"targets: {1 - args.teacher_weight:g} x votes + {args.teacher_weight:g} x the teacher in "
+              f"{args.teacher}", flush=True)
+        del teacher
     if args.export_only:
         _, backbone = build_models(len(train_split.classes), args.width)
         backbone.load_weights(checkpoints / "best.weights.h5")
@@ -487,7 +545,7 @@ def main(argv: list[str] | None = None) -> int:
                                          "minutes": previous.get("minutes", 0.0)})
         backbone, history = train(train_split, val_split, epochs=args.epochs, batch=args.batch, lr=args.lr,
                                   width=args.width, patience=args.patience, checkpoint_dir=checkpoints,
-                                  seed=args.seed, erasing=args.erasing, ema=args.ema)
+                                  seed=args.seed, erasing=args.erasing, ema=args.ema, mixup_alpha=args.mixup)
         run = json.loads(run_path.read_text())
         run["minutes"] = round(sum(r.get("seconds", 0.0) for r in history) / 60, 1)
         write_json_atomically(run_path, run)

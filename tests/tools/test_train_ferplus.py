@@ -169,3 +169,47 @@ def test_calibrated_scale_keeps_the_share_of_true_faces():
     assert metrics.pass_rate(rule, true_faces, "sad", 0.5 * scale) == pytest.approx(written_for * cleared, abs=0.01)
     # and a higher level threshold is a harder level
     assert metrics.calibrate_scale(rule, true_faces, "sad", at=(0.65,)) * 0.65 > 0.5 * scale
+
+
+def test_teacher_targets_blend_votes_with_the_teacher():
+    from tools.train import teacher_targets
+
+    votes = np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]], np.float32)
+    teacher = np.array([[0.5, 0.5, 0.0], [0.0, 0.0, 1.0]], np.float32)
+    blended = teacher_targets(votes, teacher, 0.5)
+    assert blended == pytest.approx(np.array([[0.75, 0.25, 0.0], [0.0, 0.25, 0.75]]))
+    assert teacher_targets(votes, teacher, 0.0) == pytest.approx(votes)
+    with pytest.raises(ValueError, match="same data"):
+        teacher_targets(votes, teacher[:, :2], 0.5)
+
+
+def test_mixup_blends_faces_targets_and_weights_alike():
+    import tensorflow as tf
+    from tools.train import mixup
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, (64, 48, 48, 1)).astype(np.float32)
+    y = np.eye(4, dtype=np.float32)[rng.integers(0, 4, 64)]
+    w = rng.uniform(0.5, 2.0, 64).astype(np.float32)
+    mx, my, mw = (t.numpy() for t in mixup(0.4, 7)(tf.constant(x), tf.constant(y), tf.constant(w)))
+    assert my.sum(axis=1) == pytest.approx(np.ones(64), abs=1e-5)      # still a distribution
+    assert not np.allclose(mx, x)                                       # faces were blended
+    assert (my.max(axis=1) < 1.0 - 1e-3).mean() > 0.5                  # most targets now two-class
+    assert mw.min() >= w.min() - 1e-6 and mw.max() <= w.max() + 1e-6    # weights stay in range
+    # each face is lam * itself + (1 - lam) * a partner: its own pixels keep the bigger share
+    # where lam > 1/2, which the target's own class shows
+    own = my[np.arange(64), y.argmax(axis=1)]
+    assert np.corrcoef(own, [np.corrcoef(a.ravel(), b.ravel())[0, 1] for a, b in zip(mx, x)])[0, 1] > 0.5
+
+
+def test_a_tiny_run_distils_from_a_finished_run(ferplus_root, tmp_path):
+    data = tiny_ferplus(ferplus_root, tmp_path / "ferplus", {"train": 200, "val": 100})
+    common = ["--data", data, "--epochs", "1", "--batch", "32", "--width", "8", "--no-export"]
+    first = run_train(*common, "--out", tmp_path / "o1", "--checkpoints", tmp_path / "teacher")
+    assert first.returncode == 0, first.stderr[-3000:]
+    student = run_train(*common, "--out", tmp_path / "o2", "--checkpoints", tmp_path / "student",
+                        "--teacher", tmp_path / "teacher", "--teacher-weight", "0.5", "--mixup", "0.2")
+    assert student.returncode == 0, student.stderr[-3000:]
+    assert "x the teacher in" in student.stdout
+    options = json.loads((tmp_path / "student" / "run.json").read_text())["options"]
+    assert options["teacher"] == str(tmp_path / "teacher") and options["mixup"] == 0.2
