@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
-from game.play.rules import HOLD_GRACE_S, AttemptStats, FaceState, HoldTimer, Outcome, RoundSpec, face_state
+from game.play.rules import (HOLD_GRACE_S, AttemptStats, FaceState, HoldTimer, Outcome, RoundSpec, face_state,
+                             fold_observations)
 from game.vision.observation import Observation
 from game.vision.tracking import SIDES
 
@@ -142,11 +143,4 @@ class FriendsJudge:
 def judge_friends(specs: Mapping[str, RoundSpec], observations: Iterable[Observation],
                   started_at: float | None = None) -> FriendsJudge:
     """Fold observations (in time order, timed by `captured_at`) through one friends attempt."""
-    judge: FriendsJudge | None = None
-    for obs in observations:
-        if judge is None:
-            judge = FriendsJudge(specs, obs.captured_at if started_at is None else started_at)
-        judge.step(obs.captured_at, obs)
-        if judge.outcome is not Outcome.RUNNING:
-            break
-    return judge if judge is not None else FriendsJudge(specs, started_at or 0.0)
+    return fold_observations(lambda start: FriendsJudge(specs, start), observations, started_at)

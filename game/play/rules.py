@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Iterable
+from typing import Callable, Iterable, Protocol, TypeVar
 
 from game.vision.decision import MatchRule
 from game.vision.observation import CameraStatus, Observation
@@ -275,16 +275,33 @@ class RoundJudge:
                            max(0.0, self.spec.time_limit_s - self._elapsed_s), mark)
 
 
-def judge_observations(spec: RoundSpec, observations: Iterable[Observation],
-                       started_at: float | None = None) -> RoundJudge:
-    """Fold observations (in time order, timed by `captured_at`) through one attempt."""
-    judge: RoundJudge | None = None
+class SteppedJudge(Protocol):
+    """What `fold_observations` needs of a judge: one step per observation, and an outcome."""
+
+    outcome: Outcome
+
+    def step(self, now: float, obs: Observation | None) -> object: ...
+
+
+Judge = TypeVar("Judge", bound=SteppedJudge)
+
+
+def fold_observations(start_judge: Callable[[float], Judge], observations: Iterable[Observation],
+                      started_at: float | None = None) -> Judge:
+    """Fold observations (in time order, timed by `captured_at`) through one attempt's judge,
+    which `start_judge` makes from the attempt's start time: `started_at`, or else the first
+    observation's time (0 without any), so a test's stream needs no clock of its own."""
+    judge: Judge | None = None
     for obs in observations:
         if judge is None:
-            judge = RoundJudge(spec, obs.captured_at if started_at is None else started_at)
+            judge = start_judge(obs.captured_at if started_at is None else started_at)
         judge.step(obs.captured_at, obs)
         if judge.outcome is not Outcome.RUNNING:
             break
-    if judge is None:
-        judge = RoundJudge(spec, started_at or 0.0)
-    return judge
+    return judge if judge is not None else start_judge(started_at or 0.0)
+
+
+def judge_observations(spec: RoundSpec, observations: Iterable[Observation],
+                       started_at: float | None = None) -> RoundJudge:
+    """Fold observations (in time order, timed by `captured_at`) through one attempt."""
+    return fold_observations(lambda start: RoundJudge(spec, start), observations, started_at)
