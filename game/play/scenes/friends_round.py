@@ -37,6 +37,7 @@ from game.play.widgets import (
     draw_gauge,
     draw_star,
     draw_waiting,
+    round_picture,
 )
 from game.vision.tracking import LEFT, RIGHT, SIDES
 from game.vocabulary import MAX_STARS
@@ -433,7 +434,7 @@ class FriendsRoundScene(Scene):
         pygame.draw.rect(canvas, theme["panel"], card, border_radius=36)
         pygame.draw.rect(canvas, theme.emotion(emotion), card, 10, border_radius=36)
         if self.phase == "encourage" and self.hint():
-            blit_centered(canvas, self._picture((200, 200)), (card.centerx, card.y + 130))
+            blit_centered(canvas, round_picture(res, theme, self.round, (200, 200)), (card.centerx, card.y + 130))
             blit_centered(canvas, res.text(self.t("round.hint_title"), "small", theme["ink_soft"], bold=True),
                           (card.centerx, card.y + 270))
             for i, line in enumerate(res.wrapped(self.hint(), "small", card.width - 50, theme["ink"], bold=True)[:4]):
@@ -449,7 +450,7 @@ class FriendsRoundScene(Scene):
                 blit_centered(canvas, line, (card.centerx, card.y + 280 + i * 42))
         else:
             bob = 8 * math.sin(now * 2.5)
-            blit_centered(canvas, self._picture((290, 290)), (card.centerx, card.y + 200 + bob))
+            blit_centered(canvas, round_picture(res, theme, self.round, (290, 290)), (card.centerx, card.y + 200 + bob))
             word = self.game.phrases.get(f"emotions.{emotion}", lang)
             blit_centered(canvas, res.text(word, "big", theme["ink"], bold=True), (card.centerx, card.bottom - 60))
         self._draw_camera(canvas, now)
@@ -568,11 +569,3 @@ class FriendsRoundScene(Scene):
         blit_centered(canvas, res.text(title, "small", theme["ink_soft"], bold=True), (w / 2, 400))
         blit_centered(canvas, res.text(f"{self.score.points}", "big", theme["accent_dark"], bold=True), (w / 2, 456))
         self.buttons.draw(canvas, res, now)
-
-    def _picture(self, size: tuple[int, int]) -> pygame.Surface:
-        res, theme = self.game.res, self.game.theme
-        picture = res.image(self.round.picture, size)
-        if picture is None:
-            emotion = self.round.emotion
-            picture = res.shape(("face", emotion), size, lambda s: draw_face(s, emotion, theme.emotion(emotion), theme["ink"]))
-        return picture

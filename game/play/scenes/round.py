@@ -22,8 +22,8 @@ from game.play.rules import FaceState, Outcome, RoundJudge
 from game.play.scenes.base import Scene
 from game.play.scoring import LevelScore
 from game.play.services import Services
-from game.play.widgets import (FACE_PHRASES, Button, ButtonGroup, CameraView, blit_centered, draw_face, draw_gauge,
-                               draw_round_dots)
+from game.play.widgets import (FACE_PHRASES, Button, ButtonGroup, CameraView, blit_centered, draw_gauge,
+                               draw_round_dots, round_picture)
 
 INTRO_S = 1.2                 # the picture and the prompt before the round starts judging
 MIRROR_INTRO_S = 0.5          # mirror levels are quick copy-the-picture rounds
@@ -326,7 +326,7 @@ class RoundScene(Scene):
         pygame.draw.rect(canvas, theme["panel"], card, border_radius=36)
         pygame.draw.rect(canvas, theme.emotion(emotion), card, 10, border_radius=36)
         if self.phase == "encourage" and (self.hint() or self.round.story is not None):
-            picture = self._picture((230, 230))
+            picture = round_picture(res, theme, self.round, (230, 230))
             blit_centered(canvas, picture, (card.centerx, card.y + 150))
             blit_centered(canvas, res.text(self.t("round.hint_title"), "small", theme["ink_soft"], bold=True),
                           (card.centerx, card.y + 300))
@@ -345,7 +345,7 @@ class RoundScene(Scene):
                 blit_centered(canvas, line, (card.centerx, card.y + 320 + i * 42))
         elif self.nudge_hint:
             # a nudge gave a hint: a smaller picture, the hint under it
-            blit_centered(canvas, self._picture((270, 270)), (card.centerx, card.y + 165))
+            blit_centered(canvas, round_picture(res, theme, self.round, (270, 270)), (card.centerx, card.y + 165))
             for i, line in enumerate(res.wrapped(self.nudge_hint, "small", card.width - 60, theme["ink"],
                                                  bold=True, max_lines=3)):
                 blit_centered(canvas, line, (card.centerx, card.y + 340 + i * 42))
@@ -354,7 +354,7 @@ class RoundScene(Scene):
             since = now - self.pulse_at
             grow = 1 + 0.1 * math.sin(math.pi * since / PICTURE_PULSE_S) if 0 <= since < PICTURE_PULSE_S else 1.0
             side = int(360 * grow) // 8 * 8      # a few sizes only: each is scaled once
-            blit_centered(canvas, self._picture((side, side)), (card.centerx, card.y + 205 + bob))
+            blit_centered(canvas, round_picture(res, theme, self.round, (side, side)), (card.centerx, card.y + 205 + bob))
             word = self.game.phrases.get(f"emotions.{emotion}", lang)
             blit_centered(canvas, res.text(word, "big", theme["ink"], bold=True), (card.centerx, card.bottom - 56))
         # the child's mirrored camera picture
@@ -383,11 +383,3 @@ class RoundScene(Scene):
               and (obs is None or self.phase == "play")):
             if self.face is not FaceState.CAMERA_STARTING or now - self.face_since > FACE_NOTICE_AFTER_S:
                 self.face_notice(canvas, self.face, self.view.rect)
-
-    def _picture(self, size: tuple[int, int]) -> pygame.Surface:
-        res, theme = self.game.res, self.game.theme
-        picture = res.image(self.round.picture, size)
-        if picture is None:
-            emotion = self.round.emotion
-            picture = res.shape(("face", emotion), size, lambda s: draw_face(s, emotion, theme.emotion(emotion), theme["ink"]))
-        return picture

@@ -9,10 +9,10 @@ from game.play.widgets.confetti import Confetti
 from game.play.widgets.gauge import draw_gauge
 from game.play.widgets.notices import FACE_PHRASES, caption_rect, draw_caption, draw_face_notice, draw_header
 from game.play.widgets.shapes import (draw_face, draw_lock, draw_person, draw_round_dots, draw_star, draw_waiting,
-                                      star_points)
+                                      round_picture, star_points)
 from game.play.widgets.text import ELLIPSIS, Resources, blit_centered, lerp_colour, wrap_text
 
 __all__ = ["ELLIPSIS", "FACE_PHRASES", "Button", "ButtonGroup", "CameraView", "Confetti", "Resources",
            "avatar_names", "avatar_path", "blit_centered", "caption_rect", "draw_avatar", "draw_caption", "draw_face",
            "draw_face_notice", "draw_gauge", "draw_header", "draw_lock", "draw_person", "draw_round_dots", "draw_star",
-           "draw_waiting", "lerp_colour", "pressed", "star_points", "wrap_text"]
+           "draw_waiting", "lerp_colour", "pressed", "round_picture", "star_points", "wrap_text"]

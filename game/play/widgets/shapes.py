@@ -1,4 +1,5 @@
-"""Shapes drawn in code: stars, the cartoon faces, a lock, arrows, a person, eyes, waiting dots."""
+"""Shapes drawn in code: stars, the cartoon faces (and a round's picture, with its drawn face
+standing in), a lock, arrows, a person, eyes, waiting dots."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import math
 
 import pygame
 
-from game.play.ui_text import Colour
+from game.levels import Round
+from game.play.ui_text import Colour, Theme
+from game.play.widgets.text import Resources
 
 def star_points(center: tuple[float, float], outer: float, inner: float | None = None) -> list[tuple[float, float]]:
     inner = outer * 0.48 if inner is None else inner
@@ -74,6 +77,16 @@ def draw_face(surface: pygame.Surface, emotion: str, colour: Colour, ink: Colour
         pygame.draw.circle(surface, (76, 201, 240), (cx + eye_dx, eye_y + r * 0.33), r * 0.08)
     else:
         pygame.draw.line(surface, ink, (cx - r * 0.3, cy + r * 0.42), (cx + r * 0.3, cy + r * 0.42), line + 1)
+
+
+def round_picture(res: Resources, theme: Theme, round_: Round, size: tuple[int, int]) -> pygame.Surface:
+    """The round's picture scaled to `size`; the emotion's cartoon face when the picture cannot
+    be shown, so a missing or broken file never leaves the child without a face to copy."""
+    picture = res.image(round_.picture, size)
+    if picture is None:
+        emotion = round_.emotion
+        picture = res.shape(("face", emotion), size, lambda s: draw_face(s, emotion, theme.emotion(emotion), theme["ink"]))
+    return picture
 
 
 def _thick_arc(surface: pygame.Surface, colour: Colour, rect: pygame.Rect, start: float, stop: float,
