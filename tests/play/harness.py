@@ -34,27 +34,41 @@ def model_path() -> Path:
         pytest.skip(f"{path} is a temporary stand-in model (its card says so); these tests need the trained one")
     return path
 
-LEVEL_ONE = """
-id = "test-one"
-order = 1
-title = { en = "First", id = "Pertama" }
+
+#: The prompts of a happy round then a sad one, as TOML inline tables.
+HAPPY_PROMPT = '{ en = "Show me a happy face!", id = "Tunjukkan wajah senang!" }'
+SAD_PROMPT = '{ en = "Show me a sad face!", id = "Tunjukkan wajah sedih!" }'
+
+
+def happy_then_sad_level(header: str, *, happy_prompt: str = HAPPY_PROMPT, sad_prompt: str = SAD_PROMPT,
+                         sad_hints: str | None = None, time_limit_s: float = 5.0) -> str:
+    """A level file of two rounds, a happy face then a sad one, each held 1 s at the 0.6 mark
+    within `time_limit_s`. `header` is the level's own lines (id, order, title...); the
+    prompts and `sad_hints` are TOML, so each test's level reads as the file it writes."""
+    hints = "" if sad_hints is None else f"hints = {sad_hints}\n"
+    return f"""
+{header}
 
 [defaults]
 hold_s = 1.0
-time_limit_s = 5.0
+time_limit_s = {time_limit_s}
 threshold = 0.6
 
 [[rounds]]
 emotion = "happy"
 picture = "faces/happy-1.png"
-prompt = { en = "Show me a happy face!", id = "Tunjukkan wajah senang!" }
+prompt = {happy_prompt}
 
 [[rounds]]
 emotion = "sad"
 picture = "faces/sad-1.png"
-prompt = { en = "Show me a sad face!", id = "Tunjukkan wajah sedih!" }
-hints = [{ en = "Turn your mouth down.", id = "Turunkan ujung bibirmu." }]
-"""
+prompt = {sad_prompt}
+{hints}"""
+
+
+LEVEL_ONE = happy_then_sad_level(
+    'id = "test-one"\norder = 1\ntitle = { en = "First", id = "Pertama" }',
+    sad_hints='[{ en = "Turn your mouth down.", id = "Turunkan ujung bibirmu." }]')
 
 LEVEL_TWO = """
 id = "test-two"

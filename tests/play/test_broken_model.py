@@ -25,7 +25,7 @@ from game.play.services import Next
 from game.progress import open_store
 from game.vision.card import DEFAULT_INPUT
 from tests.conftest import REPO, fer_split
-from tests.play.harness import Driver, make_game, write_levels
+from tests.play.harness import Driver, happy_then_sad_level, make_game, write_levels
 from tests.play.observations import obs
 
 LOAD_ERROR = "/kiosk/models/expression.tflite: not a usable TFLite model (Model provided has model identifier 'x')"
@@ -87,26 +87,9 @@ def test_rounds_wait_with_ask_your_teacher_and_record_nothing(tmp_path, lang):
         store.close()
 
 
-BROKEN_LEVEL = """
-id = "broken-model-test"
-order = 1
-title = { en = "Broken model test", id = "Uji model rusak" }
-
-[defaults]
-hold_s = 1.0
-time_limit_s = 4.0
-threshold = 0.6
-
-[[rounds]]
-emotion = "happy"
-picture = "faces/happy-1.png"
-prompt = { en = "Show me a happy face!", id = "Tunjukkan wajah senang!" }
-
-[[rounds]]
-emotion = "sad"
-picture = "faces/sad-1.png"
-prompt = { en = "Show me a sad face!", id = "Tunjukkan wajah sedih!" }
-"""
+BROKEN_LEVEL = happy_then_sad_level(
+    'id = "broken-model-test"\norder = 1\ntitle = { en = "Broken model test", id = "Uji model rusak" }',
+    time_limit_s=4.0)
 RUN_S = 24.0          # before the fix: two rounds time out (4 s each, a 12 s "try again?" between)
 
 

@@ -14,30 +14,13 @@ from game.play.build import BuildError, build_game
 from game.progress import open_store
 from game.vision.observation import FaceReading, Observation
 from game.vision.tracking import LEFT, RIGHT
-from tests.play.harness import LEVEL_ONE, Driver, game_options
+from tests.play.harness import LEVEL_ONE, Driver, game_options, happy_then_sad_level
 
-FRIENDS_LEVEL = """
-id = "test-friends"
-order = 3
-title = { en = "Friends", id = "Teman" }
-players = 2
-
-[defaults]
-hold_s = 1.0
-time_limit_s = 5.0
-threshold = 0.6
-
-[[rounds]]
-emotion = "happy"
-picture = "faces/happy-1.png"
-prompt = { en = "Both of you: happy!", id = "Kalian berdua: senang!" }
-
-[[rounds]]
-emotion = "sad"
-picture = "faces/sad-1.png"
-prompt = { en = "Both of you: sad!", id = "Kalian berdua: sedih!" }
-hints = [{ en = "Turn your mouths down.", id = "Turunkan ujung bibir kalian." }]
-"""
+FRIENDS_LEVEL = happy_then_sad_level(
+    'id = "test-friends"\norder = 3\ntitle = { en = "Friends", id = "Teman" }\nplayers = 2',
+    happy_prompt='{ en = "Both of you: happy!", id = "Kalian berdua: senang!" }',
+    sad_prompt='{ en = "Both of you: sad!", id = "Kalian berdua: sedih!" }',
+    sad_hints='[{ en = "Turn your mouths down.", id = "Turunkan ujung bibir kalian." }]')
 
 CALM = {"happy": 0.08, "sad": 0.15, "fear": 0.07}
 BOXES = {LEFT: (400, 120, 160, 160), RIGHT: (80, 130, 160, 160)}
