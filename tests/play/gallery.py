@@ -4,24 +4,29 @@ on the canvas (its ink box and the words), the boxes a text must sit wholly insi
 outside (buttons, the camera view, the picture card), the areas no text may cover (the
 celebration star, the gauge) and the caption box over the scene.
 
-`tests/play/test_child_screens.py` checks those boxes for every state in English and Bahasa
-Indonesia and saves a screenshot of each at 1280x720, 1280x800 and 1920x1080 (the window
-letterboxes the logical canvas: game.play.screen).
+`look_at_states` tours a list of states and checks those boxes; `tests/play/test_child_screens.py`
+(every state here) and `tests/play/test_more_screens.py` (the other scenes) run it in English and
+Bahasa Indonesia, saving a screenshot of each state at 1280x720, 1280x800 and 1920x1080 (the
+window letterboxes the logical canvas: game.play.screen).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import pygame
 
+from game.levels import load_levels
 from game.play.screen import Screen
 from game.play.scoring import LevelScore, Streak
 from game.play.widgets import Button, ButtonGroup, CameraView, caption_rect
+from game.progress import open_store
+from game.resources import assets_dir, levels_dir
 from game.vision.observation import CameraStatus
-from tests.play.harness import Driver
+from tests.play.harness import Driver, make_game
 from tests.play.observations import obs
 from tests.play.test_tour import camera_picture
 
@@ -232,6 +237,39 @@ class Tour:
         self.session()
         self.go("round", level=self.levels[level_id], round_index=index, **args)
 
+
+
+def look_at_states(states: list[State], lang: str, tmp_path: Path,
+                   first: Callable[[Tour], None] | None = None) -> tuple[dict[str, list[Frame]], list[str]]:
+    """Tours the real game (the shipped levels, a real store in `tmp_path`) in `lang` through
+    each of `states` in turn, after `first`, and saves each state's screens under
+    EMOTION_GAME_SHOTS_DIR (default: `tmp_path`/shots)/`lang` for a person to look at.
+
+    Returns the frames each state drew, by state name, and every problem of those frames (see
+    `problems`), once each, named by its state."""
+    shots = Path(os.environ.get("EMOTION_GAME_SHOTS_DIR") or tmp_path / "shots") / lang
+    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
+    game = make_game(store, load_levels(levels_dir(), assets_dir()).levels, lang=lang)
+    recorder = Recorder(game)
+    tour = Tour(game, store)
+    drawn: dict[str, list[Frame]] = {}
+    found: dict[str, None] = {}
+    try:
+        if first is not None:
+            first(tour)
+        for state in states:
+            recorder.frames.clear()
+            state.setup(tour)
+            tour.driver.run(state.seconds)
+            drawn[state.name] = list(recorder.frames)
+            for frame in recorder.frames:
+                for problem in problems(frame, game.size):
+                    found.setdefault(f"[{state.name}] {problem}")
+            save_screens(game, shots, state.name)
+    finally:
+        game.close()
+        store.close()
+    return drawn, list(found)
 
 def _round_play(level_id, index=0, source=None, seconds=0.0, **args):
     def setup(tour: Tour):

@@ -3,16 +3,9 @@ round, the practice plan, the teacher area and the gate, in English and Bahasa I
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from game.levels import load_levels
-from game.progress import open_store
-from game.resources import assets_dir, levels_dir
-from tests.play.gallery import State, Recorder, Tour, camera, problems, save_screens
-from tests.play.harness import make_game
+from tests.play.gallery import State, Tour, camera, look_at_states
 
 
 def _recognise(tour: Tour) -> None:
@@ -43,26 +36,7 @@ MORE_STATES = [State("recognise", _recognise, 3.0), State("practice", _practice,
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_the_other_screens_show_their_words_whole_and_uncovered(lang, tmp_path):
-    shots = Path(os.environ.get("EMOTION_GAME_SHOTS_DIR") or tmp_path / "shots") / lang
-    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
-    game = make_game(store, load_levels(levels_dir(), assets_dir()).levels, lang=lang)
-    recorder = Recorder(game)
-    tour = Tour(game, store)
-    found: dict[str, None] = {}
-    seen = set()
-    try:
-        tour.go("welcome")
-        for state in MORE_STATES:
-            recorder.frames.clear()
-            state.setup(tour)
-            tour.driver.run(state.seconds)
-            for frame in recorder.frames:
-                seen.add(frame.key)
-                for problem in problems(frame, game.size):
-                    found.setdefault(f"[{state.name}] {problem}")
-            save_screens(game, shots, state.name)
-    finally:
-        game.close()
-        store.close()
+    drawn, found = look_at_states(MORE_STATES, lang, tmp_path, first=lambda tour: tour.go("welcome"))
     assert not found, "\n".join(found)
+    seen = {frame.key for frames in drawn.values() for frame in frames}
     assert {"teacher", "gate"} <= {key.split("-")[0] for key in seen}, seen
