@@ -1,4 +1,5 @@
-"""Shared helpers for the level tests: paths, a copy of the shipped levels, and a TOML writer."""
+"""Shared helpers for the level tests: paths, a copy of the shipped levels, the smallest level
+file, and a TOML writer."""
 
 from __future__ import annotations
 
@@ -14,6 +15,19 @@ REPO = Path(__file__).resolve().parents[2]
 LEVELS = DEFAULT_LEVELS_DIR
 ASSETS = DEFAULT_ASSETS_DIR
 CLI = REPO / ".venv" / "bin" / "emotion-game"
+
+#: The smallest level that loads: one happy round. Fill in `id` and `picture` with
+#: str.format; a test breaks a copy of it to see one mistake on its own.
+MINIMAL = '''\
+id = "{id}"
+order = 1
+title = {{ en = "Test", id = "Uji" }}
+
+[[rounds]]
+emotion = "happy"
+picture = "{picture}"
+prompt = {{ en = "Smile!", id = "Senyum!" }}
+'''
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 

@@ -21,18 +21,7 @@ from game.levels import (
     load_levels,
 )
 from game.levels.toml_lines import key_lines
-from tests.levels.helpers import ASSETS, LEVELS, copy_levels
-
-MINIMAL = '''\
-id = "{id}"
-order = 1
-title = {{ en = "Test", id = "Uji" }}
-
-[[rounds]]
-emotion = "happy"
-picture = "{picture}"
-prompt = {{ en = "Smile!", id = "Senyum!" }}
-'''
+from tests.levels.helpers import ASSETS, LEVELS, MINIMAL, copy_levels
 
 
 def write(folder: Path, level_id: str, text: str) -> Path:

@@ -18,19 +18,12 @@ import pytest
 
 from game.levels import LevelError, load_level_file
 from game.levels.assets import MAX_PICTURE_SIDE, picture_size
-from tests.levels.helpers import ASSETS, REPO
+from tests.levels.helpers import ASSETS, MINIMAL, REPO
 
-LEVEL = '''\
-id = "t"
-order = 1
-title = {{ en = "Test", id = "Uji" }}
 
-[[rounds]]
-emotion = "happy"
-picture = "{picture}"
-prompt = {{ en = "Smile!", id = "Senyum!" }}
-hold_s = {hold}
-'''
+def level_text(picture: str, hold: str = "1.0", level_id: str = "t") -> str:
+    """The smallest level showing `picture`, its round held `hold` seconds (TOML: "nan" passes)."""
+    return MINIMAL.format(id=level_id, picture=picture) + f"hold_s = {hold}\n"
 
 
 def write_png(path: Path, width: int, height: int) -> Path:
@@ -57,7 +50,7 @@ def assets(tmp_path_factory) -> Path:
 
 def problems(tmp_path: Path, assets: Path, picture: str, hold: str = "1.0"):
     level = tmp_path / "t.toml"
-    level.write_text(LEVEL.format(picture=picture, hold=hold), encoding="utf-8")
+    level.write_text(level_text(picture, hold), encoding="utf-8")
     with pytest.raises(LevelError) as caught:
         load_level_file(level, assets)
     return caught.value.problems
@@ -80,7 +73,7 @@ def test_one_side_too_long_is_refused_and_the_largest_allowed_passes(tmp_path, a
     [problem] = problems(tmp_path, assets, "faces/wide.png")
     assert f"{MAX_PICTURE_SIDE + 1} x 10 pixels" in problem.message
     level = tmp_path / "ok.toml"
-    level.write_text(LEVEL.format(picture="faces/largest.png", hold="1.0").replace('"t"', '"ok"'), encoding="utf-8")
+    level.write_text(level_text("faces/largest.png", level_id="ok"), encoding="utf-8")
     assert load_level_file(level, assets).rounds[0].picture.name == "largest.png"
 
 
@@ -99,7 +92,7 @@ def test_picture_size_reads_png_and_jpeg_headers(tmp_path, assets):
 def test_levels_check_names_the_huge_picture(tmp_path, assets):
     levels = tmp_path / "levels"
     levels.mkdir()
-    (levels / "t.toml").write_text(LEVEL.format(picture="faces/huge.png", hold="1.0"), encoding="utf-8")
+    (levels / "t.toml").write_text(level_text("faces/huge.png"), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "game.cli", "levels", "check", str(levels), "--assets",
                              str(assets)], capture_output=True, text=True, timeout=120, cwd=REPO)
     output = result.stdout + result.stderr
