@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 import pygame
 import pytest
 
 from game.levels import DEFAULT_ASSETS_DIR, DEFAULT_LEVELS_DIR, load_levels
 from game.play import build
+from game.play.app import Game
 from game.play.build import build_game
-from game.progress import open_store
+from game.progress import Store, open_store
 from game.progress.report import build_report
 from tests.play.harness import Driver, game_options
 from tests.play.observations import obs
@@ -27,6 +30,23 @@ REVIEW_SHOTS = Path("/tmp/team/shots-learn")
 
 def shots_dir(tmp_path: Path, lang: str, what: str) -> Path:
     return (REVIEW_SHOTS if REVIEW_SHOTS.is_dir() and not os.environ.get("CI") else tmp_path / "shots") / lang / what
+
+
+@contextmanager
+def playing(tmp_path: Path, lang: str, what: str, **options) -> Iterator[tuple[Store, Game, Driver, Path]]:
+    """The real game on the shipped levels in `lang` with its own store, no calibration first
+    (taps need no face) and `options`, saving its scenes to `shots_dir(..., what)`: the store,
+    the game, its driver and that folder, closed again afterwards."""
+    shots = shots_dir(tmp_path, lang, what)
+    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
+    levels = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR).levels
+    game = build_game(replace(game_options(store, levels, screenshot_dir=shots, lang=lang), calibrate=False, **options),
+                      note=lambda text: None)
+    try:
+        yield store, game, Driver(game), shots
+    finally:
+        game.close()
+        store.close()
 
 
 def tap(d: Driver, canvas_pos: tuple[int, int]) -> None:
@@ -46,15 +66,8 @@ def choice_at(scene, emotion: str) -> tuple[int, int]:
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_a_recognise_level_plays_by_taps_without_a_camera(lang, tmp_path):
-    shots = shots_dir(tmp_path, lang, "recognise")
-    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
-    levels = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR).levels
-    options = replace(game_options(store, levels, screenshot_dir=shots, lang=lang), level="happy-or-sad",
-                      calibrate=False)
-    game = build_game(options, note=lambda text: None)
-    d = Driver(game)
-    d.source = lambda now: None                   # the camera is out: recognise rounds need none
-    try:
+    with playing(tmp_path, lang, "recognise", level="happy-or-sad") as (store, game, d, shots):
+        d.source = lambda now: None               # the camera is out: recognise rounds need none
         build.start(game, "Dimas")
         d.run(3.0, until=lambda g: g.scene.name == "recognise")
         level = game.scene.level
@@ -91,22 +104,13 @@ def test_a_recognise_level_plays_by_taps_without_a_camera(lang, tmp_path):
         table = report.split('data-table="recognise-show"', 1)[1].split("</table>", 1)[0]
         sad = re.search(r'<tr data-emotion="sad">(.*?)</tr>', table, re.S).group(1)
         assert re.search(r'data-kind="recognise">2/3 ', sad) and re.search(r'data-kind="show">— ', sad)
-    finally:
-        game.close()
-        store.close()
     saved = {re.sub(r"^\d+-", "", p.stem) for p in shots.glob("*.png")}
     assert {"recognise-ask", "recognise-ask-story", "recognise-right", "recognise-wrong"} <= saved
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_practice_from_the_map_follows_the_childs_record(lang, tmp_path):
-    shots = shots_dir(tmp_path, lang, "practice")
-    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
-    levels = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR).levels
-    game = build_game(replace(game_options(store, levels, screenshot_dir=shots, lang=lang), calibrate=False),
-                      note=lambda text: None)
-    d = Driver(game)
-    try:
+    with playing(tmp_path, lang, "practice") as (store, game, d, shots):
         build.start(game, "Sari")
         d.run(3.0, until=lambda g: g.scene.name == "map")
         child = game.session.child
@@ -133,22 +137,13 @@ def test_practice_from_the_map_follows_the_childs_record(lang, tmp_path):
         store.flush()
         stored = store.attempts(child.id)
         assert (stored[-1].level_id, stored[-1].emotion, stored[-1].outcome) == ("practice", "happy", "matched")
-    finally:
-        game.close()
-        store.close()
     saved = {re.sub(r"^\d+-", "", p.stem) for p in shots.glob("*.png")}
     assert {"map", "practice"} <= saved
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_teacher_area_says_recognises_shows_and_practising(lang, tmp_path):
-    shots = shots_dir(tmp_path, lang, "teacher")
-    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}", journal_dir=tmp_path / "journal")
-    levels = load_levels(DEFAULT_LEVELS_DIR, DEFAULT_ASSETS_DIR).levels
-    game = build_game(replace(game_options(store, levels, screenshot_dir=shots, lang=lang), calibrate=False),
-                      note=lambda text: None)
-    d = Driver(game)
-    try:
+    with playing(tmp_path, lang, "teacher") as (store, game, d, shots):
         build.start(game, "Sari")
         d.run(3.0, until=lambda g: g.scene.name == "map")
         child, session = game.session.child, game.session.session_id
@@ -171,6 +166,3 @@ def test_teacher_area_says_recognises_shows_and_practising(lang, tmp_path):
         assert texts[-3:] == expected
         shots.mkdir(parents=True, exist_ok=True)
         pygame.image.save(game.canvas, str(shots / "02-teacher-progress.png"))   # the panel once it has read
-    finally:
-        game.close()
-        store.close()
