@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 import pygame
 import pytest
@@ -48,6 +50,19 @@ def pin_game(store, levels, tmp_path, pin: str | None = "2468", **kwargs):
     return build_game(options, note=lambda text: None)
 
 
+@contextmanager
+def from_welcome(game) -> Iterator[Driver]:
+    """A driver for `game`, which starts on the welcome screen (where a grown-up finds the
+    corner); the game is closed afterwards, whatever the test found."""
+    d = Driver(game)
+    try:
+        game.replace("welcome")
+        d.run(0.1)
+        yield d
+    finally:
+        game.close()
+
+
 def hold_corner(d: Driver) -> None:
     d.run(2.2, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=CORNER, button=1)])
     d.run(0.1, [pygame.event.Event(pygame.MOUSEBUTTONUP, pos=CORNER, button=1)])
@@ -69,24 +84,16 @@ def test_the_settings_files_pin_reaches_the_game(tmp_path, monkeypatch, store, l
     options.window, options.camera, options.store, options.levels = "offscreen", None, store, levels
     options.pin_file = tmp_path / "config" / "teacher-pin"
     game = build_game(options, note=lambda text: None)
-    d = Driver(game)
-    try:
-        game.replace("welcome")
-        d.run(0.1)
+    with from_welcome(game) as d:
         hold_corner(d)
         assert d.scene == "gate" and game.scene.step == "enter"   # no "choose a PIN": the file set it
         tap_pin(d, "8642")
         assert d.scene == "teacher"
-    finally:
-        game.close()
 
 
 def test_wrong_pins_lock_the_pad_for_a_minute_then_longer_across_visits(store, levels, tmp_path):
     game = pin_game(store, levels, tmp_path)
-    d = Driver(game)
-    try:
-        game.replace("welcome")
-        d.run(0.1)
+    with from_welcome(game) as d:
         hold_corner(d)
         assert d.scene == "gate"
         tap_pin(d, "1111")
@@ -114,17 +121,12 @@ def test_wrong_pins_lock_the_pad_for_a_minute_then_longer_across_visits(store, l
         tap_pin(d, "2468")
         assert d.scene == "teacher"
         assert game.gate.lock.lockouts == 0 and game.gate.lock.wrong == 0   # the right PIN starts again
-    finally:
-        game.close()
 
 
 def test_first_use_chooses_a_pin_twice_and_the_next_start_asks_for_it(store, levels, tmp_path):
     pin_file = tmp_path / "config" / "teacher-pin"
     game = pin_game(store, levels, tmp_path, pin=None)
-    d = Driver(game)
-    try:
-        game.replace("welcome")
-        d.run(0.1)
+    with from_welcome(game) as d:
         hold_corner(d)
         assert game.scene.step == "choose"
         tap_pin(d, "12")                                             # too short: the rule is said
@@ -135,32 +137,22 @@ def test_first_use_chooses_a_pin_twice_and_the_next_start_asks_for_it(store, lev
         tap_pin(d, "5791")
         tap_pin(d, "5791")
         assert d.scene == "teacher"
-    finally:
-        game.close()
     assert pin_file.is_file() and "5791" not in pin_file.read_text()     # kept as a salted hash
     kept = TeacherPin(None, pin_file)
     assert kept.is_set and kept.matches("5791") and not kept.matches("5790")
     again = pin_game(store, levels, tmp_path, pin=None)
-    d = Driver(again)
-    try:
-        again.replace("welcome")
-        d.run(0.1)
+    with from_welcome(again) as d:
         hold_corner(d)
         assert again.scene.step == "enter"                           # the chosen PIN is asked for now
         tap_pin(d, "5791")
         assert d.scene == "teacher"
-    finally:
-        again.close()
 
 
 def test_quit_asks_first_and_no_goes_back(store, levels, tmp_path):
     from game.play.scenes.teacher import ROWS
 
     game = pin_game(store, levels, tmp_path)
-    d = Driver(game)
-    try:
-        game.replace("welcome")
-        d.run(0.1)
+    with from_welcome(game) as d:
         game.open_teacher()
         d.run(0.1)
         teacher = game.scene
@@ -178,8 +170,6 @@ def test_quit_asks_first_and_no_goes_back(store, levels, tmp_path):
         assert yes.action == "quit"
         d.click(yes.rect.center)
         assert not game.running
-    finally:
-        game.close()
 
 
 def test_the_way_in_is_told_in_the_teacher_area_not_on_the_childs_screens(store, levels, tmp_path):
