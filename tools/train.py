@@ -265,13 +265,18 @@ def predict_full(backbone, x: np.ndarray, batch: int = 512) -> np.ndarray:
 # -------------------------------------------------------------------------- training
 def train(train_split: Split, val_split: Split, *, epochs: int, batch: int, lr: float, width: int,
           patience: int, checkpoint_dir: Path, seed: int, erasing: float, ema: float, mixup_alpha: float = 0.0,
-          log=print):
+          init: Path | None = None, log=print):
     import keras
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
     train_model, backbone = build_models(len(train_split.classes), width, erasing=erasing)
     log(f"model: {backbone.count_params():,} parameters")
+    if init is not None:
+        # A warm restart: a finished run's best weights go on learning under a new schedule
+        # (a resumed run's backup, restored by BackupAndRestore below, takes precedence).
+        backbone.load_weights(init / "best.weights.h5")
+        log(f"weights: from {init}")
     keep = train_split.weights > 0
     x_train = model_input(train_split.faces[keep])
     y_train, w_train = train_split.targets[keep], train_split.weights[keep]
@@ -434,7 +439,7 @@ def recipe_options(args) -> dict:
     """What makes a run what it is: a resumed run must keep these."""
     return {k: getattr(args, k) for k in ("data", "epochs", "batch", "lr", "width", "seed", "limit",
                                            "fear_from_label", "balance", "erasing", "ema", "mixup", "teacher",
-                                           "teacher_weight")}
+                                           "teacher_weight", "init")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -466,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="distil: blend a finished run's predictions (its checkpoint folder) into the targets")
     parser.add_argument("--teacher-weight", type=float, default=0.5, metavar="W",
                         help="with --teacher: target = (1 - W) * votes + W * teacher")
+    parser.add_argument("--init", default=None, metavar="CHECKPOINTS",
+                        help="start from a finished run's best weights (its checkpoint folder) instead of random ones")
     parser.add_argument("--quantize", choices=("int8", "float16", "none"), default="int8")
     parser.add_argument("--checkpoints", default=None, help="checkpoint folder (default: <out>/.ckpt-<name>)")
     parser.add_argument("--resume", action="store_true",
@@ -545,7 +552,8 @@ def main(argv: list[str] | None = None) -> int:
                                          "minutes": previous.get("minutes", 0.0)})
         backbone, history = train(train_split, val_split, epochs=args.epochs, batch=args.batch, lr=args.lr,
                                   width=args.width, patience=args.patience, checkpoint_dir=checkpoints,
-                                  seed=args.seed, erasing=args.erasing, ema=args.ema, mixup_alpha=args.mixup)
+                                  seed=args.seed, erasing=args.erasing, ema=args.ema, mixup_alpha=args.mixup,
+                                  init=Path(args.init) if args.init else None)
         run = json.loads(run_path.read_text())
         run["minutes"] = round(sum(r.get("seconds", 0.0) for r in history) / 60, 1)
         write_json_atomically(run_path, run)

@@ -202,7 +202,7 @@ def test_mixup_blends_faces_targets_and_weights_alike():
     assert np.corrcoef(own, [np.corrcoef(a.ravel(), b.ravel())[0, 1] for a, b in zip(mx, x)])[0, 1] > 0.5
 
 
-def test_a_tiny_run_distils_from_a_finished_run(ferplus_root, tmp_path):
+def test_a_tiny_run_distils_from_or_restarts_a_finished_run(ferplus_root, tmp_path):
     data = tiny_ferplus(ferplus_root, tmp_path / "ferplus", {"train": 200, "val": 100})
     common = ["--data", data, "--epochs", "1", "--batch", "32", "--width", "8", "--no-export"]
     first = run_train(*common, "--out", tmp_path / "o1", "--checkpoints", tmp_path / "teacher")
@@ -213,3 +213,7 @@ def test_a_tiny_run_distils_from_a_finished_run(ferplus_root, tmp_path):
     assert "x the teacher in" in student.stdout
     options = json.loads((tmp_path / "student" / "run.json").read_text())["options"]
     assert options["teacher"] == str(tmp_path / "teacher") and options["mixup"] == 0.2
+    restarted = run_train(*common, "--out", tmp_path / "o3", "--checkpoints", tmp_path / "restart",
+                          "--init", tmp_path / "teacher")
+    assert restarted.returncode == 0, restarted.stderr[-3000:]
+    assert f"weights: from {tmp_path / 'teacher'}" in restarted.stdout
