@@ -235,14 +235,17 @@ def build_models(n_classes: int, width: int = 32, dropout: float = 0.4, erasing:
     return keras.Model(train_in, probs), backbone
 
 
-def export_model(backbone):
+def export_model(backbone, mirror: bool = True):
     """Face (48x48x1, normalised) -> the mean of softmax(face) and softmax(mirrored face)
-    over every class the network knows (the card's `outputs` name them)."""
+    over every class the network knows (the card's `outputs` name them); with `mirror`
+    False, softmax(face) alone: half the work per face, for a kiosk that needs the speed."""
     import keras
     from keras import layers
 
     size = DEFAULT_INPUT["size"]
     face = keras.Input((size, size, 1), batch_size=1, name="face")
+    if not mirror:
+        return keras.Model(face, layers.Activation("softmax", name="probs")(backbone(face)), name="expression")
     mirrored = layers.Lambda(lambda t: keras.ops.flip(t, axis=2), name="mirror")(face)
     p = layers.Activation("softmax")(backbone(face))
     p_mirror = layers.Activation("softmax")(backbone(mirrored))
@@ -473,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --teacher: target = (1 - W) * votes + W * teacher")
     parser.add_argument("--init", default=None, metavar="CHECKPOINTS",
                         help="start from a finished run's best weights (its checkpoint folder) instead of random ones")
+    parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=True,
+                        help="export the mean of the face and its mirror (--no-mirror: one pass, half the time)")
     parser.add_argument("--quantize", choices=("int8", "float16", "none"), default="int8")
     parser.add_argument("--checkpoints", default=None, help="checkpoint folder (default: <out>/.ckpt-<name>)")
     parser.add_argument("--resume", action="store_true",
@@ -566,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     keras.mixed_precision.set_global_policy("float32")
     _, backbone_f32 = build_models(len(train_split.classes), args.width)
     backbone_f32.set_weights(backbone.get_weights())
-    inference = export_model(backbone_f32)
+    inference = export_model(backbone_f32, mirror=args.mirror)
     rng = np.random.default_rng(args.seed)
     sample = rng.choice(len(train_split.faces), min(300, len(train_split.faces)), replace=False)
     model_path = out / f"{args.name}.tflite"
@@ -726,11 +731,13 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
         "sha256": sha256_of(model_path),
         "temporary": bool(args.temporary),
         "architecture": f"VGG-style CNN, 4 blocks x 2 conv (width {args.width}), GAP, dropout; "
-                        f"{parameters:,} parameters; softmax over {len(outputs)} expressions, flip "
-                        "test-time augmentation inside the graph",
+                        f"{parameters:,} parameters; softmax over {len(outputs)} expressions"
+                        + (", flip test-time augmentation inside the graph" if args.mirror else
+                           ", one pass per face (no test-time mirror)"),
         "quantization": args.quantize,
-        "output": f"the mean of softmax(face) and softmax(mirrored face) over {', '.join(outputs)}; "
-                  "the game reads happy, sad and fear, and neutral as 'none of these'",
+        "output": ("the mean of softmax(face) and softmax(mirrored face)" if args.mirror else "softmax(face)")
+                  + f" over {', '.join(outputs)}; the game reads happy, sad and fear, neutral as 'none of "
+                  "these' and the strongest of the rest as 'other'",
         "preprocessing": "game.vision.crop.crop_face (square box + 10% margin, raw grayscale, "
                          "resized to 48x48), then game.vision.card.ModelCard.normalise (x * scale + "
                          "offset); training calls the same normalise (tools/train.py model_input)",

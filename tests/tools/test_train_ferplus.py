@@ -217,3 +217,32 @@ def test_a_tiny_run_distils_from_or_restarts_a_finished_run(ferplus_root, tmp_pa
                           "--init", tmp_path / "teacher")
     assert restarted.returncode == 0, restarted.stderr[-3000:]
     assert f"weights: from {tmp_path / 'teacher'}" in restarted.stdout
+
+
+def test_no_mirror_export_is_one_pass_of_the_same_network(ferplus_root, tmp_path):
+    data = tiny_ferplus(ferplus_root, tmp_path / "ferplus", {"train": 200, "val": 100})
+    checkpoints = tmp_path / "ckpt"
+    common = ["--data", data, "--epochs", "1", "--batch", "32", "--width", "8", "--checkpoints", checkpoints,
+              "--quantize", "none", "--temporary"]
+    assert run_train(*common, "--no-export", "--out", tmp_path / "trained").returncode == 0
+    for name, flag in (("mirror", "--mirror"), ("single", "--no-mirror")):
+        result = run_train(*common, "--export-only", flag, "--out", tmp_path / name)
+        assert result.returncode == 0, result.stderr[-3000:]
+    single_card = json.loads((tmp_path / "single" / "expression.json").read_text())
+    assert "one pass per face" in single_card["architecture"]
+    assert "mirror" in json.loads((tmp_path / "mirror" / "expression.json").read_text())["output"]
+
+    from game.vision.card import card_from_dict
+    from game.vision.classifier import ExpressionClassifier
+
+    def raw(name):  # the network's own outputs: no output gain the card may have chosen
+        card = json.loads((tmp_path / name / "expression.json").read_text())
+        return ExpressionClassifier(tmp_path / name / "expression.tflite",
+                                    card=card_from_dict({**card, "output_gain": {}}))
+
+    faces = fer_data.read_ferplus(data, "val")["faces"][:16]
+    mirrored = raw("mirror").outputs(faces)
+    single = raw("single")
+    both = (single.outputs(faces) + single.outputs(faces[:, :, ::-1].copy())) / 2
+    assert mirrored == pytest.approx(both, abs=1e-4)
+    assert not np.allclose(single.outputs(faces), mirrored, atol=1e-4)
