@@ -24,7 +24,7 @@ import numpy as np
 
 from game.vision.card import DEFAULT_MODEL
 from game.vision.crop import to_rgb
-from game.vision.detector import SHORT_RANGE, PrimaryPlayer, turned_away
+from game.vision.detector import SHORT_RANGE, PrimaryPlayer, iou, turned_away
 from game.vision.observation import CameraStatus, FaceReading, Mailbox, Observation
 from game.vision.smoothing import DEFAULT_TAU_S, smooth_probs
 from game.vision.sources import CameraSource, open_source
@@ -185,7 +185,12 @@ class VisionWorker:
         t0 = time.perf_counter()
         faces = pipeline.detect(image) if pipeline is not None else []
         t1 = time.perf_counter()
+        previous_box = state.box
         state, primary = state.step(faces, (width, height))
+        if primary is not None and previous_box is not None and iou(previous_box, faces[primary].box) < state.min_iou:
+            # Another child became the player: their reading starts afresh, as a new face's
+            # does, and never carries the last child's expression into the gauge.
+            smoothed = None
         probs: dict[str, float] = {}
         looking_away = False
         classifies = getattr(pipeline, "classifier", None) is not None
@@ -205,6 +210,13 @@ class VisionWorker:
         else:
             smoothed = None
         readings, self._friend_smoothed = self._friend_readings(faces, placed, friend_probs, dt)
+        if primary is not None:
+            # The player's reading is their own track's: one smoothing per child, so the gauge
+            # never mixes in another child's face (a friend who was the player a moment ago, or
+            # who stood in for one frame when the player's face was missed).
+            own = next((r for r in readings if r.box == faces[primary].box and r.smoothed), None)
+            if own is not None:
+                smoothed = dict(own.smoothed)
         preview = preview_of(image, self.preview_width)
         observation = Observation(
             t=now, frame_index=frame.index, frame_size=(width, height), preview=preview,
