@@ -187,10 +187,9 @@ class VisionWorker:
         t1 = time.perf_counter()
         previous_box = state.box
         state, primary = state.step(faces, (width, height))
-        if primary is not None and previous_box is not None and iou(previous_box, faces[primary].box) < state.min_iou:
-            # Another child became the player: their reading starts afresh, as a new face's
-            # does, and never carries the last child's expression into the gauge.
-            smoothed = None
+        # Another child became the player: their reading starts afresh, as a new face's does.
+        switched = (primary is not None and previous_box is not None
+                    and iou(previous_box, faces[primary].box) < state.min_iou)
         probs: dict[str, float] = {}
         looking_away = False
         classifies = getattr(pipeline, "classifier", None) is not None
@@ -205,18 +204,19 @@ class VisionWorker:
         t2 = time.perf_counter()
         now = time.monotonic()
         dt = (now - last_t) if last_t else 0.0
-        if probs:
-            smoothed = smooth_probs(smoothed, probs, dt, self.tau_s)
+        readings, self._friend_smoothed = self._friend_readings(faces, placed, friend_probs, dt)
+        # The player's reading is their own track's: one smoothing per child, so the gauge never
+        # mixes in another child's face (a friend who was the player a moment ago, or who stood
+        # in for one frame when the player's face was missed). Only a player holding no side
+        # is smoothed here.
+        own = next((reading for (index, _side, _track), reading in zip(placed, readings)
+                    if index == primary and reading.smoothed), None)
+        if own is not None:
+            smoothed = dict(own.smoothed)
+        elif probs:
+            smoothed = smooth_probs(None if switched else smoothed, probs, dt, self.tau_s)
         else:
             smoothed = None
-        readings, self._friend_smoothed = self._friend_readings(faces, placed, friend_probs, dt)
-        if primary is not None:
-            # The player's reading is their own track's: one smoothing per child, so the gauge
-            # never mixes in another child's face (a friend who was the player a moment ago, or
-            # who stood in for one frame when the player's face was missed).
-            own = next((r for r in readings if r.box == faces[primary].box and r.smoothed), None)
-            if own is not None:
-                smoothed = dict(own.smoothed)
         preview = preview_of(image, self.preview_width)
         observation = Observation(
             t=now, frame_index=frame.index, frame_size=(width, height), preview=preview,
