@@ -372,6 +372,9 @@ class Speech:
 
     def _speak_lines(self) -> None:
         cache_dir = self._cache_dir or Path(mkdtemp(prefix="emotion-game-speech-"))
+        for partial in cache_dir.glob("*.tmp.wav"):   # left by a kiosk switched off mid-line
+            with contextlib.suppress(OSError):
+                partial.unlink()
         engine: Any = None
         failures = 0                          # failed attempts in a row; any spoken line resets it
         while True:
@@ -396,16 +399,20 @@ class Speech:
                 generation, text, lang = self._pending
                 self._pending = None
                 self._busy = True
+            spoken = self._pronunciations.respell(text, lang) if reads_with_espeak(engine) else text
+            path = cache_dir / f"{lang}-{self._rate}-{_digest(spoken)}.wav"
+            partial = path.with_suffix(".tmp.wav")
             try:
-                spoken = self._pronunciations.respell(text, lang) if reads_with_espeak(engine) else text
-                path = cache_dir / f"{lang}-{self._rate}-{_digest(spoken)}.wav"
                 if not path.exists():
-                    _synthesize(engine, spoken, lang, path.with_suffix(".tmp.wav"), self._rate)
-                    path.with_suffix(".tmp.wav").replace(path)
+                    _synthesize(engine, spoken, lang, partial, self._rate)
+                    partial.replace(path)
             except Exception as exc:  # noqa: BLE001 - this line stays a caption; the next gets a new engine
                 # The old engine may be stuck mid-utterance (pyttsx3 keeps its run loop marked as
-                # running after a raise), so it is dropped, not reused.
+                # running after a raise), so it is dropped, not reused. What it wrote so far (a
+                # bare header, half a line) is not a voice line: it must not sit in the cache.
                 engine = None
+                with contextlib.suppress(OSError):
+                    partial.unlink(missing_ok=True)
                 failures += 1
                 if not self._note_failure(
                         f"could not speak {lang!r} text {text[:40]!r} ({type(exc).__name__}: {exc})", failures):

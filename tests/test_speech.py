@@ -235,6 +235,29 @@ def test_an_engine_that_cannot_be_made_is_tried_again_then_given_up(tmp_path):
         speech.close()
 
 
+class EngineThatDiesMidLine(StandInEngine):
+    """espeak-ng crashing halfway through a line: a WAV header and a little sound are on disk,
+    then runAndWait raises."""
+
+    def runAndWait(self):
+        with open(self._job[1], "wb") as partial:
+            partial.write(b"RIFF\x00\x00\x00\x00WAVEfmt " + bytes(100))
+        raise RuntimeError("espeak-ng exited with status -11")
+
+
+def test_a_line_that_dies_mid_synthesis_leaves_no_partial_file_in_the_voice_cache(tmp_path):
+    """What a crashed line wrote is not a voice line: it is gone from the cache, and the next
+    start sweeps away what a kiosk switched off mid-line left."""
+    (tmp_path / "en-130-left-by-a-power-cut.tmp.wav").write_bytes(b"RIFF")
+    speech = Speech(engine_factory=EngineThatDiesMidLine, cache_dir=tmp_path, restart_backoff_s=(0.05,)).start()
+    try:
+        assert _say_and_wait(speech, "Show me a happy face!") is None
+        assert "exited with status -11" in speech.problems[-1]
+        assert sorted(p.name for p in tmp_path.iterdir()) == []
+    finally:
+        speech.close()
+
+
 class EngineThatFailsOnce:
     """Makes real pyttsx3 engines (espeak-ng); the `fail_on`-th line spoken through any of them
     raises before espeak-ng sees it, the way a crashed synthesis would."""

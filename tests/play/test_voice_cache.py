@@ -26,6 +26,11 @@ STORY = ("Once upon a time a little cat found a red ball in the garden, and she 
          "all afternoon until the sun went down behind the hills, number {n}.")
 
 
+def spoken_lines(cache_dir):
+    """The finished voice lines in the cache (not a line still being written)."""
+    return sorted(p for p in cache_dir.glob("*.wav") if not p.name.endswith(".tmp.wav"))
+
+
 @needs_espeak
 def test_long_spoken_lines_stay_within_the_voice_memory_budget(tmp_path, monkeypatch):
     pygame.mixer.init()
@@ -37,16 +42,22 @@ def test_long_spoken_lines_stay_within_the_voice_memory_budget(tmp_path, monkeyp
     try:
         sizes, kept = [], []
         for n in range(6):
-            audio.say(STORY.format(n=n))
-            assert speech.wait_idle(30), "the speech thread did not finish a line in 30 s"
+            # A line espeak-ng fails on is skipped by design (tests/test_speech.py covers that);
+            # this test is about the memory the spoken ones hold, so such a line is said again.
+            for _attempt in range(3):
+                audio.say(STORY.format(n=n))
+                assert speech.wait_idle(30), "the speech thread did not finish a line in 30 s"
+                if len(spoken_lines(tmp_path)) == n + 1:
+                    break
             audio.play_ready_speech()                   # decoded, played and kept
             sizes.append(audio.cache_bytes())
             kept.append(audio.cache_size())
-        assert speech.error is None and not notes, (speech.error, notes)
-        one_line = decoded_bytes(pygame.mixer.Sound(str(next(tmp_path.glob("*.wav")))))
-        assert one_line > budget / 6                    # six of these would not fit
+        assert speech.error is None and not notes, (speech.error, notes, speech.problems)
+        lines = spoken_lines(tmp_path)
+        assert len(lines) == 6, (lines, speech.problems)   # every line was spoken
+        one_line = decoded_bytes(pygame.mixer.Sound(str(lines[0])))
+        assert one_line > budget / 6, (one_line, lines[0].stat().st_size)   # six would not fit
         assert max(sizes) <= budget, sizes
-        assert len(list(tmp_path.glob("*.wav"))) == 6   # every line was spoken
         assert kept[0] == 1 and 1 <= kept[-1] < 6, kept
     finally:
         speech.close()
