@@ -147,6 +147,16 @@ def load_teacher(folder: Path, n_classes: int):
     return backbone
 
 
+def started_from(folder: Path) -> dict:
+    """What a warm restart (`--init`) began from: that run's command, time and best epoch, so
+    the card holds every step needed to train the shipped weights again."""
+    run = json.loads((folder / "run.json").read_text())
+    selection_path = folder / "selection.json"
+    selection = json.loads(selection_path.read_text()) if selection_path.exists() else {}
+    return {"checkpoints": str(folder), "command": run.get("command"), "minutes": run.get("minutes"),
+            "best_epoch": selection.get("best_epoch"), "best_score": selection.get("best")}
+
+
 def mixup(alpha: float, seed: int):
     """A tf.data map over batches: each face is blended with another of its batch by
     lam ~ Beta(alpha, alpha), targets and loss weights alike (Zhang et al., mixup)."""
@@ -772,6 +782,7 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
             "minutes": run.get("minutes"),
             "history": history,
             **({"exported_with": exported_with} if exported_with else {}),
+            **({"started_from": started_from(Path(args.init))} if args.init else {}),
         },
         "metrics_float": {k: float_figures[k] for k in ("ferplus", "fer2013", "neutral_false_accept")
                           if k in float_figures},

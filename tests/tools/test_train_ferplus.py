@@ -217,6 +217,15 @@ def test_a_tiny_run_distils_from_or_restarts_a_finished_run(ferplus_root, tmp_pa
                           "--init", tmp_path / "teacher")
     assert restarted.returncode == 0, restarted.stderr[-3000:]
     assert f"weights: from {tmp_path / 'teacher'}" in restarted.stdout
+    exported = run_train(*common[:-1], "--out", tmp_path / "o3", "--checkpoints", tmp_path / "restart",
+                         "--init", tmp_path / "teacher", "--export-only", "--quantize", "none", "--temporary")
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    training = json.loads((tmp_path / "o3" / "expression.json").read_text())["training"]
+    first_run = json.loads((tmp_path / "teacher" / "run.json").read_text())
+    # the card holds both steps of a warm restart: the run it began from, and its own
+    assert training["started_from"]["command"] == first_run["command"]
+    assert training["started_from"]["checkpoints"] == str(tmp_path / "teacher")
+    assert "--init" in training["command"]
 
 
 def test_no_mirror_export_is_one_pass_of_the_same_network(ferplus_root, tmp_path):
