@@ -476,6 +476,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="FER+: weight faces by their classes' vote mass^-ALPHA (0: none, 1: every class equal)")
     parser.add_argument("--erasing", type=float, default=0.0, metavar="P",
                         help="random erasing of a patch with this probability (0: off)")
+    parser.add_argument("--calm-budget", type=float, default=CALM_BUDGET, metavar="SHARE",
+                        help="the most val calm faces a prompt may pass at a level threshold of 0.5; the "
+                             f"decision's margins are chosen to keep within it (default {CALM_BUDGET}, the "
+                             "issue's target; lower to say no to calm faces at least as often as an earlier model)")
     parser.add_argument("--ema", type=float, default=0.0, metavar="MOMENTUM",
                         help="select and ship exponential-moving-average weights (e.g. 0.998; 0: off)")
     parser.add_argument("--mixup", type=float, default=0.0, metavar="ALPHA",
@@ -649,11 +653,12 @@ def choose_fear_gain(full: np.ndarray, outputs, split: Split) -> tuple[float, li
     return best["gain"], sweep
 
 
-def choose_decision(groups: dict, uses_neutral: bool) -> tuple[dict, dict, list]:
+def choose_decision(groups: dict, uses_neutral: bool,
+                    calm_budget: float = CALM_BUDGET) -> tuple[dict, dict, list]:
     """(per-label margins, level_threshold_scale, sweep). The rule makes the target lead the
     other expressions; per prompt, the margin over neutral is the most lenient of MARGINS
     (a negative one lets the target trail neutral a little) with which that prompt accepts no
-    more than CALM_BUDGET of val's calm faces at a level threshold of 0.5, and the scale is
+    more than `calm_budget` of val's calm faces at a level threshold of 0.5, and the scale is
     recalibrated for it so each level threshold keeps the share of true faces it was written
     for (as far as the neutral condition allows)."""
     from game.vision.decision import MatchRule
@@ -673,7 +678,7 @@ def choose_decision(groups: dict, uses_neutral: bool) -> tuple[dict, dict, list]
                                             for label in scale}})
     margins, scale = {}, {}
     for label in sweep[0]["scale"]:
-        fitting = [row for row in sweep if row["calm_pass_at_0.5"][label] <= CALM_BUDGET]
+        fitting = [row for row in sweep if row["calm_pass_at_0.5"][label] <= calm_budget]
         chosen = fitting[0] if fitting else min(sweep, key=lambda row: row["calm_pass_at_0.5"][label])
         margins[label], scale[label] = chosen["margin"], chosen["scale"][label]
     return margins, scale, sweep
@@ -729,7 +734,7 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
         fields["output_gain"] = {"fear": gain}
     full = ExpressionClassifier(model_path, card=card_from_dict(fields)).outputs(val.faces)
     groups = val_groups(val, full, outputs)
-    margin, scale, sweep = choose_decision(groups, "neutral" in outputs)
+    margin, scale, sweep = choose_decision(groups, "neutral" in outputs, args.calm_budget)
     fields.update({"decision": {"neutral_margin": margin, "lead_others": True}, "level_threshold_scale": scale})
     shipped = measure(model_path, fields, val)
     float_figures = measure(float_path, fields, val)
@@ -755,7 +760,7 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
                          "level_threshold_scale[target], p(target) >= p(neutral) + neutral_margin[target] "
                          "and p(target) >= every other expression's p (game.vision.decision.MatchRule); "
                          f"per prompt the margin is the most lenient of {list(MARGINS)} with which it accepts "
-                         f"no more than {CALM_BUDGET:.0%} of val's calm faces at a level threshold of 0.5",
+                         f"no more than {args.calm_budget:.0%} of val's calm faces at a level threshold of 0.5",
         "decision_sweep": sweep,
         "output_gain_rule": "the fear output's factor (then renormalised) among "
                             f"{list(FEAR_GAINS)} with the best val selection score; raters rarely vote "

@@ -218,9 +218,18 @@ def test_a_tiny_run_distils_from_or_restarts_a_finished_run(ferplus_root, tmp_pa
     assert restarted.returncode == 0, restarted.stderr[-3000:]
     assert f"weights: from {tmp_path / 'teacher'}" in restarted.stdout
     exported = run_train(*common[:-1], "--out", tmp_path / "o3", "--checkpoints", tmp_path / "restart",
-                         "--init", tmp_path / "teacher", "--export-only", "--quantize", "none", "--temporary")
+                         "--init", tmp_path / "teacher", "--export-only", "--quantize", "none", "--temporary",
+                         "--calm-budget", "0.02")
     assert exported.returncode == 0, exported.stderr[-3000:]
-    training = json.loads((tmp_path / "o3" / "expression.json").read_text())["training"]
+    card = json.loads((tmp_path / "o3" / "expression.json").read_text())
+    training = card["training"]
+    # a stricter calm budget: each prompt's margin is the most lenient within 2%, or the
+    # strictest tried where none is
+    assert "no more than 2% of val's calm faces" in card["decision_rule"]
+    for label, margin in card["decision"]["neutral_margin"].items():
+        calm = {row["margin"]: row["calm_pass_at_0.5"][label] for row in card["decision_sweep"]}
+        within = [m for m, share in calm.items() if share <= 0.02]
+        assert margin == (min(within) if within else min(calm, key=calm.get)), (label, calm)
     first_run = json.loads((tmp_path / "teacher" / "run.json").read_text())
     # the card holds both steps of a warm restart: the run it began from, and its own
     assert training["started_from"]["command"] == first_run["command"]
