@@ -8,18 +8,18 @@ import pytest
 from game.vision.card import load_card
 from tools import evaluate
 
-#: The previous shipped model (session 3's: width 32, eight FER+ outputs, soft vote targets),
+#: The previous shipped model (session 4's: width 40, eight FER+ outputs, soft vote targets),
 #: read by `tools/evaluate.py --data ../shared/data/ferplus --split val` on 2026-12-01, rounded
-#: down. (The model before it, six-way on FER-2013 labels, had 0.869 / 0.750 / 0.662.)
-FLOORS = {"ferplus_accuracy": 0.943, "ferplus_macro_f1": 0.898, "ferplus_sad_recall": 0.883}
+#: down. (Session 3's had 0.943 / 0.898 / 0.883; the six-way model before it 0.869 / 0.750 / 0.662.)
+FLOORS = {"ferplus_accuracy": 0.950, "ferplus_macro_f1": 0.900, "ferplus_sad_recall": 0.905}
 #: Under the original FER-2013 labels the soft-target models gave up agreement for agreement
-#: with the raters (the six-way model had 0.785 / 0.756 / fear 0.661): session 3's figures,
+#: with the raters (the six-way model had 0.785 / 0.756 / fear 0.661): session 4's figures,
 #: rounded down, so no model may lose more. Model issue 12 reports the shortfall.
-TRADED_FLOORS = {"fer2013_accuracy": 0.770, "fer2013_macro_f1": 0.712, "fer2013_fear_recall": 0.377}
-#: Calm faces (FER+ neutral) session 3's model accepted per prompt at a level threshold of 0.5
-#: (rounded up; the six-way model's were 0.074 / 0.351 / 0.207): the new one must say "no" at
-#: least as often for every prompt.
-CALM_CEILINGS = {"happy": 0.036, "sad": 0.086, "fear": 0.009}
+TRADED_FLOORS = {"fer2013_accuracy": 0.782, "fer2013_macro_f1": 0.729, "fer2013_fear_recall": 0.405}
+#: Calm faces (FER+ neutral) session 4's model accepted per prompt at a level threshold of 0.5
+#: (0.0351 / 0.0846 / 0.0080, rounded up; the six-way model's were 0.074 / 0.351 / 0.207): the
+#: new one must say "no" at least as often for every prompt.
+CALM_CEILINGS = {"happy": 0.036, "sad": 0.085, "fear": 0.008}
 #: The `fer` package's model on the same faces by the same tool (see the card's "peer"); its
 #: calm-face figures with the same rule, its scale calibrated on these very faces.
 FER_PEER = {"ferplus_accuracy": 0.8683, "ferplus_macro_f1": 0.7503}
