@@ -145,7 +145,8 @@ def recall_by_vote(full_probs: np.ndarray, classes, fer2013: np.ndarray, top: np
     for label in game_labels:
         faces = fer2013 == label
         table[label] = {vote: [int((predicted[faces & (top == vote)] == label).sum()), int((faces & (top == vote)).sum())]
-                        for vote in sorted(set(top[faces]), key=lambda v: -int((faces & (top == v)).sum()))}
+                        # most faces first; ties by name, so the card reads the same on every run
+                        for vote in sorted(set(top[faces]), key=lambda v: (-int((faces & (top == v)).sum()), v))}
     return table
 
 

@@ -760,7 +760,7 @@ def build_card(model_path: Path, float_path: Path, val: Split, history: list, ar
                          "level_threshold_scale[target], p(target) >= p(neutral) + neutral_margin[target] "
                          "and p(target) >= every other expression's p (game.vision.decision.MatchRule); "
                          f"per prompt the margin is the most lenient of {list(MARGINS)} with which it accepts "
-                         f"no more than {args.calm_budget:.0%} of val's calm faces at a level threshold of 0.5",
+                         f"no more than {args.calm_budget * 100:g}% of val's calm faces at a level threshold of 0.5",
         "decision_sweep": sweep,
         "output_gain_rule": "the fear output's factor (then renormalised) among "
                             f"{list(FEAR_GAINS)} with the best val selection score; raters rarely vote "

@@ -178,3 +178,14 @@ def test_recall_by_vote_splits_a_label_by_what_raters_saw():
     assert table["fear"] == {"neutral": [1, 2], "fear": [1, 1]}
     assert table["happy"] == {"happy": [1, 1]}
     assert table["sad"] == {}
+
+
+def test_recall_by_vote_lists_most_faces_first_and_ties_by_name():
+    """The card is written from this table: the same model must give the same card."""
+    from tools import metrics
+
+    classes = ("happy", "sad", "fear", "neutral")
+    votes = ["surprise", "neutral", "angry", "contempt", "disgust", "", "sad", "sad"]
+    full = np.tile([0.1, 0.5, 0.3, 0.1], (len(votes), 1))
+    table = metrics.recall_by_vote(full, classes, np.array(["sad"] * len(votes)), np.array(votes))
+    assert list(table["sad"]) == ["sad", "", "angry", "contempt", "disgust", "neutral", "surprise"]
