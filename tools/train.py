@@ -147,12 +147,17 @@ def load_teacher(folder: Path, n_classes: int):
     return backbone
 
 
+def finished_run(folder: Path) -> tuple[dict, dict]:
+    """A finished run's record from its checkpoint folder: (run.json: command, options, minutes;
+    selection.json: the per-epoch history and the best epoch)."""
+    return (json.loads((folder / "run.json").read_text()),
+            json.loads((folder / "selection.json").read_text()))
+
+
 def started_from(folder: Path) -> dict:
     """What a warm restart (`--init`) began from: that run's command, time and best epoch, so
     the card holds every step needed to train the shipped weights again."""
-    run = json.loads((folder / "run.json").read_text())
-    selection_path = folder / "selection.json"
-    selection = json.loads(selection_path.read_text()) if selection_path.exists() else {}
+    run, selection = finished_run(folder)
     return {"checkpoints": str(folder), "command": run.get("command"), "minutes": run.get("minutes"),
             "best_epoch": selection.get("best_epoch"), "best_score": selection.get("best")}
 
@@ -827,8 +832,8 @@ def ablation_rows(folders: list[Path]) -> list[dict]:
     """One row a run (its options and its best val epoch), from the runs' checkpoint folders."""
     rows = []
     for folder in folders:
-        run = json.loads((folder / "run.json").read_text())
-        history = json.loads((folder / "selection.json").read_text())["history"]
+        run, selection = finished_run(folder)
+        history = selection["history"]
         best = max(history, key=lambda r: r["score"])
         rows.append({"run": folder.name, "options": run.get("options"), "epochs_run": len(history),
                      "best_epoch": best["epoch"], "minutes": run.get("minutes"),
