@@ -61,6 +61,10 @@ class FaceDetector:
         mp = import_mediapipe()
         self._detector = mp.solutions.face_detection.FaceDetection(
             model_selection=model, min_detection_confidence=min_confidence)
+        # MediaPipe loads its model on a graph thread of its own, moments later, and TFLite prints
+        # its "Created ... delegate" line from there in pieces, splitting whatever the game writes
+        # to the console at that moment. One look at a blank picture finishes the load here.
+        self._detector.process(np.zeros((64, 64, 3), np.uint8))
 
     def detect(self, rgb: np.ndarray) -> list[DetectedFace]:
         """All faces in an RGB uint8 frame (H, W, 3), largest first.

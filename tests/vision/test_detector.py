@@ -91,3 +91,24 @@ def test_turned_away_and_iou():
     assert turned_away(away)
     assert iou((0, 0, 10, 10), (0, 0, 10, 10)) == 1.0
     assert iou((0, 0, 10, 10), (20, 20, 5, 5)) == 0.0
+
+
+def test_the_detector_has_finished_loading_when_it_is_made():
+    """MediaPipe's native "Created ... delegate" line, written in pieces from a thread of its
+    own, once split the kiosk's "no camera found" line on the console. Nothing of the load may
+    come after the detector is handed over."""
+    import subprocess
+    import sys
+
+    script = ("import sys, time\n"
+              "from game.vision.detector import FaceDetector\n"
+              "detector = FaceDetector()\n"
+              "sys.stderr.write('HANDED OVER\\n'); sys.stderr.flush()\n"
+              "time.sleep(1.0)\n")
+    from pathlib import Path
+
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr[-2000:]
+    after = result.stderr.split("HANDED OVER", 1)[1]
+    assert "delegate" not in after, result.stderr
